@@ -1,0 +1,56 @@
+/**
+ * The server configuration: one zod schema for the JSON config file; environment variables and
+ * command-line flags are folded into the same shape before validation (flags > env > file >
+ * defaults).
+ */
+import { z } from 'zod';
+import { permissionsSchema } from '../events/index.js';
+
+export const providerSettingsSchema = z.strictObject({
+  /** Path of the CLI to run, overriding discovery. */
+  binary: z.string().min(1).optional(),
+  /** Variables set in the child's environment. */
+  env: z.record(z.string(), z.string()).optional(),
+  /** Extra CLI arguments. */
+  extraArgs: z.array(z.string()).optional(),
+});
+
+export const configSchema = z.strictObject({
+  /** Provider used when a call names none. */
+  defaultProvider: z.string().min(1).default('claude-code'),
+  /** Absolute directories a run's cwd must lie in; the first is the default cwd. */
+  allowedRoots: z
+    .array(z.string().refine((path) => path.startsWith('/'), 'must be an absolute path'))
+    .min(1)
+    .optional(),
+  /** Permissions used when a call names none. */
+  defaultPermissions: permissionsSchema.default('workspace-write'),
+  timeouts: z
+    .strictObject({
+      /** Wall-clock bound of a run that names no timeout_seconds. */
+      defaultSeconds: z.number().positive().default(1800),
+      /** Upper bound for any run's timeout_seconds. */
+      maxSeconds: z.number().positive().default(7200),
+      /** A run with no agent event for this long is ended as timed out. */
+      idleSeconds: z.number().positive().default(600),
+    })
+    .prefault({}),
+  /** Runs executing at once; further runs wait in a queue. */
+  maxConcurrentRuns: z.number().int().positive().default(4),
+  /** Deepest nesting allowed: a server at depth d refuses to start a run at depth d+1 > maxDepth. */
+  maxDepth: z.number().int().nonnegative().default(2),
+  /** Where sessions are recorded; default $XDG_STATE_HOME/subagent-mcp. */
+  stateDir: z.string().min(1).optional(),
+  /** Seconds of silence before a heartbeat progress notification. */
+  heartbeatSeconds: z.number().positive().max(15).default(15),
+  providers: z.record(z.string(), providerSettingsSchema).default({}),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+
+/** The configuration with every default resolved. */
+export interface ServerConfig extends Omit<ParsedConfig, 'allowedRoots' | 'stateDir'> {
+  allowedRoots: string[];
+  stateDir: string;
+}

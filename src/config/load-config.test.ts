@@ -1,0 +1,93 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './load-config.js';
+
+const cwd = '/work/project';
+const load = (argv: string[] = [], env: Record<string, string> = {}) =>
+  loadConfig({ argv, env, cwd }).config;
+const writeConfig = (value: unknown) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'subagent-mcp-config-')), 'config.json');
+  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
+  return path;
+};
+
+describe('loadConfig', () => {
+  it('defaults to the working directory as the only root and the XDG state dir', () => {
+    const config = load([], { HOME: '/home/someone' });
+    expect(config).toMatchObject({
+      defaultProvider: 'claude-code',
+      allowedRoots: [cwd],
+      defaultPermissions: 'workspace-write',
+      timeouts: { defaultSeconds: 1800, maxSeconds: 7200, idleSeconds: 600 },
+      maxConcurrentRuns: 4,
+      maxDepth: 2,
+      stateDir: '/home/someone/.local/state/subagent-mcp',
+      providers: {},
+    });
+    expect(load([], { XDG_STATE_HOME: '/state' }).stateDir).toBe('/state/subagent-mcp');
+  });
+
+  it('layers flags over environment over the config file', () => {
+    const path = writeConfig({
+      defaultPermissions: 'read-only',
+      maxDepth: 1,
+      timeouts: { idleSeconds: 30 },
+    });
+    const config = load(['--config', path, '--max-depth', '3'], {
+      SUBAGENT_MCP_MAX_DEPTH: '5',
+      SUBAGENT_MCP_PERMISSIONS: 'full-access',
+      SUBAGENT_MCP_ALLOWED_ROOTS: '/a:relative',
+    });
+    expect(config.maxDepth).toBe(3);
+    expect(config.defaultPermissions).toBe('full-access');
+    expect(config.timeouts).toEqual({ defaultSeconds: 1800, maxSeconds: 7200, idleSeconds: 30 });
+    expect(config.allowedRoots).toEqual(['/a', `${cwd}/relative`]);
+  });
+
+  it('reads per-provider binary, env and extra args from the file', () => {
+    const path = writeConfig({
+      providers: { 'claude-code': { binary: '/opt/claude', env: { A: 'b' }, extraArgs: ['--x'] } },
+    });
+    expect(load([], { SUBAGENT_MCP_CONFIG: path }).providers['claude-code']).toEqual({
+      binary: '/opt/claude',
+      env: { A: 'b' },
+      extraArgs: ['--x'],
+    });
+  });
+
+  it.each([
+    [{ maxDepth: -1 }, [], {}, /maxDepth: .* \(from config file/],
+    [{ timeouts: { maxSeconds: 'long' } }, [], {}, /timeouts\.maxSeconds: /],
+    [
+      { providers: { 'claude-code': { bin: 'x' } } },
+      [],
+      {},
+      /providers\.claude-code: Unrecognized key: "bin"/,
+    ],
+    [{ unknownKey: 1 }, [], {}, /Unrecognized key: "unknownKey"/],
+    [{}, ['--permissions', 'root'], {}, /defaultPermissions: .*\(from flag --permissions\)/],
+    [
+      {},
+      [],
+      { SUBAGENT_MCP_MAX_CONCURRENT: 'many' },
+      /maxConcurrentRuns: .*SUBAGENT_MCP_MAX_CONCURRENT/,
+    ],
+    [{}, ['--bogus'], {}, /Invalid command line: .*--bogus/],
+    [
+      { timeouts: { defaultSeconds: 100, maxSeconds: 10 } },
+      [],
+      {},
+      /defaultSeconds \(100\) exceeds timeouts\.maxSeconds \(10\)/,
+    ],
+  ])('rejects %j %j %j with one message naming the key', (file, argv, env, message) => {
+    const path = writeConfig(file);
+    expect(() => load(['--config', path, ...argv], env)).toThrow(message);
+  });
+
+  it('reports a config file that is not JSON', () => {
+    const path = writeConfig('{ nope');
+    expect(() => load(['--config', path])).toThrow(/is not valid JSON/);
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * Persistent record of the sessions this server started, so `resume_agent` works after a
+ * restart. The id handed to callers is random and opaque: provider, cwd and the agent's own
+ * session id live only in the record, so editing an id can never point it at another provider
+ * or directory — it only yields an unknown session.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AgentError } from '../errors/index.js';
+
+export interface SessionRecord {
+  id: string;
+  provider: string;
+  cwd: string;
+  /** The agent's own session/thread id, as the provider reported it. */
+  nativeSessionId: string;
+  model?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SessionStore {
+  /** A fresh opaque id (not yet recorded). */
+  newId(): string;
+  save(record: SessionRecord): Promise<void>;
+  /** The record, or AgentError('unknown_session'). */
+  get(id: string): Promise<SessionRecord>;
+}
+
+const sessionIdPattern = /^sa_[A-Za-z0-9_-]{22}$/;
+
+export function createSessionStore(stateDir: string): SessionStore {
+  const sessionsDir = join(stateDir, 'sessions');
+  let ensured: Promise<unknown> | undefined;
+  const ensureDir = () => (ensured ??= mkdir(sessionsDir, { recursive: true, mode: 0o700 }));
+
+  return {
+    newId: () => `sa_${randomBytes(16).toString('base64url')}`,
+
+    async save(record) {
+      await ensureDir();
+      const path = join(sessionsDir, `${record.id}.json`);
+      const temporaryPath = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      await writeFile(temporaryPath, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+      await rename(temporaryPath, path);
+    },
+
+    async get(id) {
+      const unknown = () =>
+        new AgentError(
+          'unknown_session',
+          `Unknown session_id "${id.slice(0, 80)}": this server has no such session. Use a session_id returned by run_agent.`,
+        );
+      // Checked before touching the file system: an id is never a path.
+      if (!sessionIdPattern.test(id)) throw unknown();
+      let text: string;
+      try {
+        text = await readFile(join(sessionsDir, `${id}.json`), 'utf8');
+      } catch {
+        throw unknown();
+      }
+      const record = JSON.parse(text) as SessionRecord;
+      if (record.id !== id) throw unknown();
+      return record;
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ServerConfig } from '../../config/index.js';
+import type { AgentProvider, ProviderProbe } from '../../providers/agent-provider.js';
+import type { ProviderRegistry } from '../../providers/provider-registry.js';
+import { listProvidersResultSchema, type ListProvidersResult } from './tool-schemas.js';
+
+const description = `List the sub-agent providers run_agent can use here: whether each is installed and logged in (and if not, what to do), its version, capabilities and models, plus the default provider.`;
+
+const cacheMs = 10_000;
+
+export function registerListProvidersTool(
+  server: McpServer,
+  dependencies: { config: ServerConfig; registry: ProviderRegistry },
+): void {
+  const { config, registry } = dependencies;
+  let cached: { at: number; result: Promise<ListProvidersResult> } | undefined;
+
+  const probeAll = async (): Promise<ListProvidersResult> => ({
+    providers: await Promise.all(
+      registry
+        .list()
+        .map(async (provider) => describeProvider(provider, await safeProbe(provider))),
+    ),
+    default_provider: config.defaultProvider,
+  });
+
+  server.registerTool(
+    'list_providers',
+    {
+      title: 'List sub-agent providers',
+      description,
+      outputSchema: listProvidersResultSchema,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async () => {
+      if (!cached || Date.now() - cached.at > cacheMs)
+        cached = { at: Date.now(), result: probeAll() };
+      const result = await cached.result;
+      const lines = result.providers.map(
+        (provider) =>
+          `${provider.id}: ${provider.available ? `available${provider.version ? ` (${provider.version})` : ''}, auth ${provider.auth}` : `unavailable — ${provider.reason ?? 'unknown reason'}`}`,
+      );
+      return {
+        content: [
+          { type: 'text', text: `${lines.join('\n')}\ndefault: ${result.default_provider}` },
+        ],
+        structuredContent: result,
+      };
+    },
+  );
+}
+
+async function safeProbe(provider: AgentProvider): Promise<ProviderProbe> {
+  try {
+    return await provider.probe({ signal: AbortSignal.timeout(10_000) });
+  } catch (error) {
+    return {
+      available: false,
+      auth: 'unknown',
+      reason: `Probe failed: ${(error as Error).message}`,
+    };
+  }
+}
+
+function describeProvider(provider: AgentProvider, probe: ProviderProbe) {
+  return {
+    id: provider.id,
+    name: provider.name,
+    available: probe.available,
+    version: probe.version,
+    auth: probe.auth,
+    reason: probe.reason,
+    capabilities: {
+      resume: provider.capabilities.resume,
+      cancel: provider.capabilities.cancel,
+      permissions: provider.capabilities.permissions,
+      streaming_text: provider.capabilities.streamingText,
+    },
+    models: probe.models,
+  };
+}

@@ -1,0 +1,63 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { AgentError } from '../../errors/index.js';
+import type { RunOutcome } from '../../runs/index.js';
+import type { RunResult } from './tool-schemas.js';
+
+/** The tool result of a finished run: structured (text first) plus one text block. */
+export function runOutcomeToToolResult(outcome: RunOutcome): CallToolResult {
+  const result: RunResult = {
+    text: outcome.text,
+    status: outcome.status,
+    session_id: outcome.sessionId,
+    provider: outcome.provider,
+    model: outcome.model,
+    usage: outcome.usage && {
+      input_tokens: outcome.usage.inputTokens,
+      output_tokens: outcome.usage.outputTokens,
+      cached_input_tokens: outcome.usage.cachedInputTokens,
+      reasoning_tokens: outcome.usage.reasoningTokens,
+      cost_usd: outcome.usage.costUsd,
+    },
+    duration_ms: Math.round(outcome.durationMs),
+    tool_calls: outcome.toolCalls,
+    files_changed: outcome.filesChanged,
+    error: outcome.error,
+  };
+  return toToolResult(withoutUndefined(result));
+}
+
+/** A call refused before anything ran (bad input, unknown session…), still in the run shape. */
+export function refusalToToolResult(error: AgentError, provider: string): CallToolResult {
+  return toToolResult({
+    text: error.message,
+    status: 'failed',
+    provider,
+    duration_ms: 0,
+    tool_calls: 0,
+    files_changed: [],
+    error: { code: error.code, message: error.message },
+  });
+}
+
+function toToolResult(result: RunResult): CallToolResult {
+  const footer = [
+    `status: ${result.status}`,
+    result.session_id && `session_id: ${result.session_id}`,
+    result.error && `error: ${result.error.code}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const body =
+    result.status === 'completed' || !result.error
+      ? result.text
+      : result.text || result.error.message;
+  return {
+    content: [{ type: 'text', text: `${body}\n\n[${result.provider} · ${footer}]` }],
+    structuredContent: result,
+    ...(result.status === 'completed' ? {} : { isError: true }),
+  };
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

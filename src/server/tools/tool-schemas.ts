@@ -1,0 +1,88 @@
+/** Input and output schemas of the three tools, exactly as ARCHITECTURE §2 fixes them. */
+import { z } from 'zod';
+import { permissionsSchema, runStatusSchema } from '../../events/index.js';
+
+const permissionsField = permissionsSchema.describe(
+  'What the sub-agent may do: read-only (no edits), workspace-write (edit files in cwd), full-access. Default from server config.',
+);
+const timeoutField = z
+  .number()
+  .positive()
+  .describe('Wall-clock bound for this run in seconds, capped by the server maximum.');
+const modelField = z
+  .string()
+  .min(1)
+  .describe("Model to ask the provider for; unknown models are the provider's error.");
+
+export const runAgentInputSchema = z.object({
+  prompt: z.string().describe('The task for the sub-agent. Required, non-empty.'),
+  provider: z
+    .string()
+    .optional()
+    .describe(
+      'claude-code, codex, opencode, gemini or acp:<name>; see list_providers. Default from server config.',
+    ),
+  cwd: z
+    .string()
+    .optional()
+    .describe(
+      'Absolute working directory inside an allowed root. Default: the first allowed root.',
+    ),
+  model: modelField.optional(),
+  permissions: permissionsField.optional(),
+  instructions: z.string().optional().describe('Extra system instructions for the sub-agent.'),
+  timeout_seconds: timeoutField.optional(),
+});
+
+export const resumeAgentInputSchema = z.object({
+  session_id: z.string().describe('The session_id a previous run_agent or resume_agent returned.'),
+  prompt: z.string().describe('The next message for the sub-agent. Required, non-empty.'),
+  model: modelField.optional(),
+  permissions: permissionsField.optional(),
+  timeout_seconds: timeoutField.optional(),
+});
+
+const usageOutputSchema = z.object({
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  cached_input_tokens: z.number().optional(),
+  reasoning_tokens: z.number().optional(),
+  cost_usd: z.number().optional(),
+});
+
+/** `text` comes first: Claude Code shows only structuredContent when it is present. */
+export const runResultSchema = z.object({
+  text: z.string().describe("The sub-agent's final answer for this turn."),
+  status: runStatusSchema,
+  session_id: z.string().optional().describe('Pass to resume_agent to continue this session.'),
+  provider: z.string(),
+  model: z.string().optional(),
+  usage: usageOutputSchema.optional(),
+  duration_ms: z.number(),
+  tool_calls: z.number(),
+  files_changed: z.array(z.string()),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type RunResult = z.infer<typeof runResultSchema>;
+
+export const providerInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  available: z.boolean(),
+  version: z.string().optional(),
+  auth: z.enum(['ok', 'missing', 'unknown']),
+  reason: z.string().optional(),
+  capabilities: z.object({
+    resume: z.boolean(),
+    cancel: z.boolean(),
+    permissions: z.boolean(),
+    streaming_text: z.boolean(),
+  }),
+  models: z.array(z.string()).optional(),
+});
+
+export const listProvidersResultSchema = z.object({
+  providers: z.array(providerInfoSchema),
+  default_provider: z.string(),
+});
+export type ListProvidersResult = z.infer<typeof listProvidersResultSchema>;
