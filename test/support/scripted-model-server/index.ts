@@ -1,0 +1,13 @@
+/**
+ * The scripted model server: a fake model API on 127.0.0.1 that real agent CLIs talk to in tests
+ * and in the offline demo. Replies are steered by `[[mock:…]]` directives in the newest user text.
+ */
+export { startScriptedModelServer } from './server.js';
+export type {
+  DialectName,
+  RecordedRequest,
+  ScriptedModelServer,
+  ScriptedModelServerOptions,
+} from './types.js';
+export { parseDirectives } from './steering.js';
+export type { Directive, DirectiveName } from './steering.js';

@@ -1,0 +1,191 @@
+/**
+ * Steering: reads `[[mock:…]]` directives from the newest user prompt and decides, independently
+ * of any API dialect, what the scripted model answers.
+ */
+import {
+  buildMinimalToolInput,
+  buildShellInput,
+  buildStructuredOutputValue,
+  defaultShellCommand,
+  findNamedTool,
+  findShellTool,
+} from './tool-input.js';
+import type { ConversationView, ReplyBlock, SteeringDecision } from './types.js';
+
+export type DirectiveName =
+  'tool' | 'tooluse' | 'thinking' | 'recall' | 'stall' | 'slow' | 'error' | 'sse-error';
+
+export interface Directive {
+  name: DirectiveName;
+  value: string | undefined;
+}
+
+const directiveNames: readonly DirectiveName[] = [
+  'tool',
+  'tooluse',
+  'thinking',
+  'recall',
+  'stall',
+  'slow',
+  'error',
+  'sse-error',
+];
+
+/** Directives that choose the kind of reply; the first one in the prompt wins. */
+const replyChoosingNames: readonly DirectiveName[] = [
+  'tool',
+  'tooluse',
+  'recall',
+  'stall',
+  'error',
+  'sse-error',
+];
+
+export const echoLimit = 200;
+export const stallTextChunks: readonly string[] = ['Working', ' on it'];
+export const thinkingText = 'Let me think about this scripted request.';
+
+/** Every known `[[mock:name]]` or `[[mock:name=value]]` in the text, in order. */
+export function parseDirectives(text: string): Directive[] {
+  const directives: Directive[] = [];
+  for (const match of text.matchAll(/\[\[mock:([a-z-]+)(?:=([^\]]*))?\]\]/gi)) {
+    const name = (match[1] ?? '').toLowerCase();
+    const known = directiveNames.find((directiveName) => directiveName === name);
+    if (known) {
+      directives.push({ name: known, value: match[2]?.trim() });
+    }
+  }
+  return directives;
+}
+
+export function describeDirectives(directives: Directive[]): string | undefined {
+  if (directives.length === 0) {
+    return undefined;
+  }
+  return directives
+    .map((directive) =>
+      directive.value === undefined ? directive.name : `${directive.name}=${directive.value}`,
+    )
+    .join(',');
+}
+
+/** A side request (title generation and the like): the client offered no tools. */
+export function planSideReply(view: ConversationView): SteeringDecision {
+  if (view.structuredOutputSchema) {
+    const text = JSON.stringify(buildStructuredOutputValue(view.structuredOutputSchema));
+    return { directive: undefined, reply: 'side json', plan: endTurn([{ kind: 'text', text }], 0) };
+  }
+  const blocks: ReplyBlock[] = [{ kind: 'text', text: 'Mock side reply' }];
+  return { directive: undefined, reply: 'side text', plan: endTurn(blocks, 0) };
+}
+
+/** The reply to a main-turn request. */
+export function planMainReply(view: ConversationView): SteeringDecision {
+  const directives = parseDirectives(view.newestUserPrompt);
+  const directive = describeDirectives(directives);
+  const thinking: ReplyBlock[] = directives.some((item) => item.name === 'thinking')
+    ? [{ kind: 'thinking', thinking: thinkingText, signature: 'scripted-signature' }]
+    : [];
+  const slowValue = Number(directives.find((item) => item.name === 'slow')?.value);
+  const delay = Number.isFinite(slowValue) && slowValue > 0 ? slowValue : 0;
+  const chosen = directives.find((item) => replyChoosingNames.includes(item.name));
+
+  if (view.newestToolResults.length > 0 && chosen === undefined) {
+    const text = `Tool result received: ${view.newestToolResults.join('\n').trim()}`;
+    return decide(directive, endTurn([...thinking, { kind: 'text', text }], delay));
+  }
+  switch (chosen?.name) {
+    case 'error':
+      return decide(directive, { kind: 'http-error', status: errorStatus(chosen) });
+    case 'stall':
+      return decide(directive, { kind: 'stall', textChunks: [...stallTextChunks] });
+    case 'sse-error':
+      return decide(directive, {
+        kind: 'stream-error',
+        blocks: [{ kind: 'text', text: echoText(view) }],
+      });
+    case 'tool':
+    case 'tooluse':
+      return decide(directive, toolPlan(view, chosen, thinking, delay));
+    case 'recall':
+      return decide(
+        directive,
+        endTurn([...thinking, { kind: 'text', text: recallText(view) }], delay),
+      );
+    case 'thinking':
+    case 'slow':
+    case undefined:
+      return decide(
+        directive,
+        endTurn([...thinking, { kind: 'text', text: echoText(view) }], delay),
+      );
+  }
+}
+
+export function echoText(view: ConversationView): string {
+  return `Echo: ${Array.from(view.newestUserPrompt).slice(0, echoLimit).join('')}`;
+}
+
+export function recallText(view: ConversationView): string {
+  return (
+    `Recall: ${view.messageCount} messages in history; ` +
+    `earlier user prompts: ${JSON.stringify(view.earlierUserPrompts)}; ` +
+    `earlier tool output: ${JSON.stringify(view.toolOutputs)}`
+  );
+}
+
+function toolPlan(
+  view: ConversationView,
+  directive: Directive,
+  thinking: ReplyBlock[],
+  delay: number,
+): SteeringDecision['plan'] {
+  let block: ReplyBlock;
+  let introduction: string;
+  if (directive.name === 'tooluse' && directive.value) {
+    const tool = findNamedTool(view.tools, directive.value);
+    const input = buildMinimalToolInput(tool, view.workingDirectory);
+    block = { kind: 'tool_use', name: tool?.name ?? directive.value, input };
+    introduction = `I will use the ${block.name} tool.`;
+  } else {
+    const tool = findShellTool(view.tools);
+    const input = buildShellInput(tool, directive.value || defaultShellCommand);
+    block = { kind: 'tool_use', name: tool?.name ?? 'Bash', input };
+    introduction = 'I will run the command.';
+  }
+  return {
+    kind: 'message',
+    blocks: [...thinking, { kind: 'text', text: introduction }, block],
+    stopReason: 'tool_use',
+    delayBetweenEventsMs: delay,
+  };
+}
+
+function endTurn(blocks: ReplyBlock[], delay: number): SteeringDecision['plan'] {
+  return { kind: 'message', blocks, stopReason: 'end_turn', delayBetweenEventsMs: delay };
+}
+
+function decide(directive: string | undefined, plan: SteeringDecision['plan']): SteeringDecision {
+  return { directive, reply: describePlan(plan), plan };
+}
+
+/** `text`, `tool_use`, `thinking+text`, `stall`, `http 500`, … */
+export function describePlan(plan: SteeringDecision['plan']): string {
+  switch (plan.kind) {
+    case 'message': {
+      const main = plan.stopReason === 'tool_use' ? 'tool_use' : 'text';
+      return plan.blocks.some((block) => block.kind === 'thinking') ? `thinking+${main}` : main;
+    }
+    case 'stall':
+      return 'stall';
+    case 'http-error':
+      return `http ${plan.status}`;
+    case 'stream-error':
+      return 'sse-error';
+  }
+}
+
+function errorStatus(directive: Directive): number {
+  const status = Number(directive.value);
+  return Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
+}
