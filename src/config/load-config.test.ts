@@ -1,14 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from './load-config.js';
 
 const cwd = '/work/project';
 const load = (argv: string[] = [], env: Record<string, string> = {}) =>
   loadConfig({ argv, env, cwd }).config;
+const configDirectory = mkdtempSync(join(tmpdir(), 'subagent-mcp-config-'));
+afterAll(() => rmSync(configDirectory, { recursive: true, force: true }));
+let configCount = 0;
 const writeConfig = (value: unknown) => {
-  const path = join(mkdtempSync(join(tmpdir(), 'subagent-mcp-config-')), 'config.json');
+  const path = join(configDirectory, `config-${(configCount += 1)}.json`);
   writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
   return path;
 };

@@ -27,6 +27,8 @@ export async function startInMemoryServer(options: {
   environment?: Record<string, string | undefined>;
   root?: string;
   stateDir?: string;
+  /** Set by `restart`: the state dir belongs to the first server, which removes it. */
+  sharesStateDir?: boolean;
 }): Promise<InMemoryServer> {
   const root = options.root ?? (await mkdtemp(join(tmpdir(), 'subagent-mcp-root-')));
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'subagent-mcp-state-')));
@@ -58,12 +60,13 @@ export async function startInMemoryServer(options: {
     runs,
     config,
     root,
-    restart: () => startInMemoryServer({ ...options, root, stateDir }),
+    restart: () => startInMemoryServer({ ...options, root, stateDir, sharesStateDir: true }),
     async close() {
       await runs.shutdown();
       await client.close();
       await server.close();
       if (!options.root) await rm(root, { recursive: true, force: true });
+      if (!options.sharesStateDir) await rm(stateDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderRunRequest } from '../../src/providers/agent-provider.js';
 import { createScriptedProvider, type ScriptStep } from '../support/scripted-provider.js';
@@ -133,8 +131,8 @@ describe('bad input gets a clear isError result and the server keeps serving', (
 describe('sessions', () => {
   it('resumes from a restarted server with the provider and cwd of the session', async () => {
     const provider = createScriptedProvider(quick);
-    const root = await mkdtemp(join(tmpdir(), 'subagent-mcp-root-'));
-    server = await startInMemoryServer({ providers: [provider], root });
+    server = await startInMemoryServer({ providers: [provider] });
+    const root = server.root;
     const first = await call(server, 'run_agent', {
       prompt: 'one',
       cwd: root,

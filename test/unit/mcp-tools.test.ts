@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
+import { eventOf } from '../support/progress-recorder.js';
 import { createScriptedProvider } from '../support/scripted-provider.js';
 import { startInMemoryServer, type InMemoryServer } from '../support/in-memory-server.js';
 
@@ -125,9 +126,7 @@ describe('progress notifications', () => {
     for (let index = 1; index < values.length; index += 1)
       expect(values[index]).toBeGreaterThan(values[index - 1]!);
     expect(seen.every((progress) => progress.total === undefined)).toBe(true);
-    const events = seen.map(
-      (progress) => (progress._meta as Record<string, { type: string }>)['subagent-mcp/event'],
-    );
+    const events = seen.map((progress) => eventOf(progress));
     const types = events.map((event) => event?.type);
     expect(types.filter((type) => type === 'text-delta').length).toBeLessThan(5);
     expect(types.indexOf('tool-call')).toBeLessThan(types.indexOf('tool-result'));
