@@ -1,0 +1,101 @@
+import { readFileSync, readdirSync } from 'node:fs';
+
+/** A process seen below a leader; `startTime` tells it apart from a later one with its pid. */
+export interface DescendantProcess {
+  pid: number;
+  processGroup: number;
+  startTime: string;
+}
+
+interface ProcessStat {
+  pid: number;
+  parentPid: number;
+  processGroup: number;
+  startTime: string;
+}
+
+/**
+ * Every live descendant of `pid`. Agents start tools in sessions of their own (Claude Code's
+ * Bash tool does), out of reach of a signal to the agent's process group; while the agent
+ * lives they can still be found through their parent. Linux only (reads /proc); elsewhere it
+ * finds nothing and the process-group signals are all there is.
+ */
+export function listDescendants(pid: number): DescendantProcess[] {
+  const stats = readAllStats();
+  const childrenOf = new Map<number, ProcessStat[]>();
+  for (const stat of stats) {
+    childrenOf.set(stat.parentPid, [...(childrenOf.get(stat.parentPid) ?? []), stat]);
+  }
+  const found: DescendantProcess[] = [];
+  const pending = [pid];
+  for (let parent = pending.pop(); parent !== undefined; parent = pending.pop()) {
+    for (const child of childrenOf.get(parent) ?? []) {
+      found.push({ pid: child.pid, processGroup: child.processGroup, startTime: child.startTime });
+      pending.push(child.pid);
+    }
+  }
+  return found;
+}
+
+/**
+ * Signals the process groups of those recorded descendants that are still the same processes
+ * (never our own group). Errors are ignored: whatever is gone is fine.
+ */
+export function signalDescendantGroups(
+  descendants: readonly DescendantProcess[],
+  signal: NodeJS.Signals,
+): void {
+  const ownGroup = readStat('self')?.processGroup;
+  const groups = new Set<number>();
+  for (const descendant of descendants) {
+    if (readStat(String(descendant.pid))?.startTime !== descendant.startTime) continue;
+    if (descendant.processGroup > 1 && descendant.processGroup !== ownGroup) {
+      groups.add(descendant.processGroup);
+    }
+    signalQuietly(descendant.pid, signal);
+  }
+  for (const group of groups) signalQuietly(-group, signal);
+}
+
+function signalQuietly(target: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(target, signal);
+  } catch {
+    // ESRCH: already gone. EPERM: not ours; leave it alone.
+  }
+}
+
+function readAllStats(): ProcessStat[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    const stat = readStat(entry);
+    return stat ? [stat] : [];
+  });
+}
+
+function readStat(pid: string): ProcessStat | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // The command name sits in parentheses and may itself contain spaces or parentheses.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const [, parentPid, processGroup] = fields;
+    const startTime = fields[19];
+    if (parentPid === undefined || processGroup === undefined || startTime === undefined) {
+      return undefined;
+    }
+    return {
+      pid: Number(text.slice(0, text.indexOf(' '))),
+      parentPid: Number(parentPid),
+      processGroup: Number(processGroup),
+      startTime,
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,143 @@
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, delimiter, dirname, join } from 'node:path';
+import { execa } from 'execa';
+
+/** What to tell a user who has no `claude`. */
+export const claudeCodeInstallHint =
+  'Install Claude Code: npm i -g @anthropic-ai/claude-code (or set providers.claude-code.binary)';
+
+export interface ClaudeCodeBinaryLookup {
+  /** `providers.claude-code.binary` from the configuration: used as given. */
+  configuredBinary?: string;
+  /** Read for SUBAGENT_MCP_CLAUDE_BIN, CLAUDE_BIN and PATH. */
+  environment: Readonly<Record<string, string | undefined>>;
+  platform?: NodeJS.Platform;
+  arch?: string;
+}
+
+// The npm wrapper ships bin/claude.exe as a ~500-byte stub that the postinstall replaces with
+// the native binary; when the postinstall did not run, the stub only prints an error.
+const wrapperStubMaxBytes = 4 * 1024;
+
+/**
+ * The `claude` executable to run: the configured path, then `SUBAGENT_MCP_CLAUDE_BIN` or
+ * `CLAUDE_BIN`, then the native binary of the platform package beside us (not depending on
+ * the wrapper's postinstall), then `claude` on PATH. `undefined` when there is none.
+ */
+export function findClaudeCodeBinary(lookup: ClaudeCodeBinaryLookup): string | undefined {
+  const explicit =
+    lookup.configuredBinary ??
+    nonEmpty(lookup.environment.SUBAGENT_MCP_CLAUDE_BIN) ??
+    nonEmpty(lookup.environment.CLAUDE_BIN);
+  if (explicit !== undefined) return explicit;
+  const platform = lookup.platform ?? process.platform;
+  return (
+    findPlatformPackageBinary(platform, lookup.arch ?? process.arch) ??
+    findOnPath(lookup.environment.PATH ?? '', platform)
+  );
+}
+
+/** The npm package with the native binary for this platform, as the wrapper names them. */
+export function claudeCodePlatformPackage(
+  platform: NodeJS.Platform,
+  arch: string,
+  isMusl: boolean,
+): string | undefined {
+  if (arch !== 'x64' && arch !== 'arm64') return undefined;
+  if (platform === 'linux')
+    return `@anthropic-ai/claude-code-linux-${arch}${isMusl ? '-musl' : ''}`;
+  if (platform === 'darwin' || platform === 'win32')
+    return `@anthropic-ai/claude-code-${platform}-${arch}`;
+  return undefined;
+}
+
+function findPlatformPackageBinary(platform: NodeJS.Platform, arch: string): string | undefined {
+  const packageName = claudeCodePlatformPackage(platform, arch, platform === 'linux' && isMusl());
+  if (packageName === undefined) return undefined;
+  const executable = platform === 'win32' ? 'claude.exe' : 'claude';
+  const require = createRequire(import.meta.url);
+  // Hoisted beside us, or nested inside the wrapper package's own node_modules.
+  const resolvers = [() => require.resolve(`${packageName}/package.json`)];
+  resolvers.push(() =>
+    createRequire(require.resolve('@anthropic-ai/claude-code/package.json')).resolve(
+      `${packageName}/package.json`,
+    ),
+  );
+  for (const resolve of resolvers) {
+    try {
+      const candidate = join(dirname(resolve()), executable);
+      if (isExecutableFile(candidate)) return candidate;
+    } catch {
+      // Not installed there.
+    }
+  }
+  return undefined;
+}
+
+function findOnPath(path: string, platform: NodeJS.Platform): string | undefined {
+  const names = platform === 'win32' ? ['claude.exe', 'claude.cmd', 'claude'] : ['claude'];
+  for (const directory of path.split(delimiter)) {
+    if (directory === '') continue;
+    for (const name of names) {
+      const candidate = join(directory, name);
+      if (isExecutableFile(candidate) && !isWrapperStub(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+function isWrapperStub(path: string): boolean {
+  try {
+    const target = realpathSync(path);
+    return basename(target) === 'claude.exe' && statSync(target).size < wrapperStubMaxBytes;
+  } catch {
+    return false;
+  }
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let muslDetected: boolean | undefined;
+
+function isMusl(): boolean {
+  // The same test the wrapper uses: glibc reports its version in the process report.
+  if (muslDetected === undefined) {
+    const header = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } })
+      .header;
+    muslDetected = header?.glibcVersionRuntime === undefined;
+  }
+  return muslDetected;
+}
+
+/** `claude --version` → `2.1.330`; `undefined` when it fails or prints no version. */
+export async function readClaudeCodeVersion(
+  binary: string,
+  environment: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<{ version?: string; failure?: string }> {
+  const result = await execa(binary, ['--version'], {
+    env: environment,
+    extendEnv: false,
+    stdin: 'ignore',
+    reject: false,
+    timeout: 5000,
+    ...(signal ? { cancelSignal: signal } : {}),
+  });
+  const version = /\d+\.\d+\.\d+[\w.+-]*/.exec(String(result.stdout))?.[0];
+  if (!result.failed && version !== undefined) return { version };
+  const detail = result.failed ? result.shortMessage : `unexpected output ${String(result.stdout)}`;
+  return { failure: `${binary} --version failed: ${detail}` };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,0 +1,261 @@
+import type { AgentEvent } from '../../events/index.js';
+import {
+  isSettlingResult,
+  runEndFromResult,
+  runEndWithoutResult,
+  usageFromResult,
+  type ClaudeCodeProcessOutcome,
+  type ClaudeCodeTurnFacts,
+} from './claude-code-run-end.js';
+import {
+  describeToolInput,
+  fileChangeFor,
+  planUpdateFor,
+  toolOutputText,
+  truncate,
+} from './claude-code-tool-events.js';
+import {
+  claudeCodeLineSchema,
+  isKnownClaudeCodeLine,
+  type ClaudeCodeAssistantLine,
+  type ClaudeCodeLine,
+  type ClaudeCodeResultLine,
+  type ClaudeCodeStreamPayload,
+  type ClaudeCodeUserLine,
+} from './claude-code-wire.js';
+
+export interface ClaudeCodeDecoderOptions {
+  /** The working directory the run was started in (reported by `run-start`). */
+  cwd: string;
+  provider: string;
+}
+
+export interface ClaudeCodeDecoder {
+  /** One stdout line in, the normalized events it means out. Never throws. */
+  push(line: string): AgentEvent[];
+  /** After the process ended: closes the stream, emitting the `run-end` if none came yet. */
+  flush(outcome: ClaudeCodeProcessOutcome): AgentEvent[];
+}
+
+/**
+ * Turns Claude Code's stream-json lines into normalized events: exactly one `run-start`
+ * first (synthesized if the process died before `system/init`) and exactly one `run-end`
+ * last. Lines of a sub-agent (`parent_tool_use_id` set) contribute their tool calls but not
+ * their text, which is not the answer.
+ */
+export function createClaudeCodeDecoder(options: ClaudeCodeDecoderOptions): ClaudeCodeDecoder {
+  const facts: ClaudeCodeTurnFacts = { lastAssistantText: '' };
+  const toolCalls = new Map<string, { toolName: string; input: unknown }>();
+  let hasStarted = false;
+  let hasEnded = false;
+  let streamMessageId: string | undefined;
+  let openBlockIndex: number | undefined;
+  let lastTextMessageId: string | undefined;
+  const blockCounts = new Map<string, number>();
+  // An interrupt's result waits for the process outcome to tell who interrupted.
+  let pendingResult: ClaudeCodeResultLine | undefined;
+  // Warnings about lines before system/init wait for it, so run-start still carries the session.
+  let warningsBeforeStart: AgentEvent[] = [];
+
+  const start = (nativeSessionId: string | undefined, model?: string): AgentEvent[] => {
+    if (hasStarted) return [];
+    hasStarted = true;
+    facts.nativeSessionId ??= nativeSessionId;
+    facts.model ??= model;
+    const held = warningsBeforeStart;
+    warningsBeforeStart = [];
+    return [
+      {
+        type: 'run-start',
+        provider: options.provider,
+        nativeSessionId: facts.nativeSessionId,
+        model: facts.model,
+        cwd: options.cwd,
+      },
+      ...held,
+    ];
+  };
+
+  const decode = (line: ClaudeCodeLine): AgentEvent[] => {
+    switch (line.type) {
+      case 'system':
+        if (line.subtype === 'init') return start(line.session_id, line.model);
+        if (line.subtype === 'api_retry') {
+          const status = [line.error_status, line.error].filter((part) => part != null);
+          const cause = status.length > 0 ? `: ${status.join(' ')}` : '';
+          return [
+            { type: 'warning', message: `API retry ${line.attempt}/${line.max_retries}${cause}` },
+          ];
+        }
+        return [];
+      case 'stream_event':
+        if (line.event === null || line.parent_tool_use_id) return [];
+        return decodeStreamPayload(line.event);
+      case 'assistant':
+        return decodeAssistant(line);
+      case 'user':
+        return decodeUser(line);
+      case 'result':
+        return decodeResult(line);
+      case 'control_response':
+        return [];
+    }
+  };
+
+  const decodeStreamPayload = (payload: ClaudeCodeStreamPayload): AgentEvent[] => {
+    switch (payload.type) {
+      case 'message_start':
+        streamMessageId = payload.message.id;
+        return [];
+      case 'content_block_start':
+        openBlockIndex = payload.index;
+        return [];
+      case 'content_block_stop':
+        openBlockIndex = undefined;
+        return [];
+      case 'content_block_delta': {
+        const blockId = `${streamMessageId ?? 'message'}:${payload.index}`;
+        if (payload.delta?.type === 'text_delta') {
+          return [{ type: 'text-delta', blockId, delta: payload.delta.text }];
+        }
+        if (payload.delta?.type === 'thinking_delta') {
+          return [{ type: 'reasoning-delta', blockId, delta: payload.delta.thinking }];
+        }
+        return [];
+      }
+      case 'message_delta':
+      case 'message_stop':
+        return [];
+    }
+  };
+
+  const blockIdFor = (messageId: string): string => {
+    // With partial messages on, the block's stream index is known; otherwise count blocks.
+    if (messageId === streamMessageId && openBlockIndex !== undefined) {
+      return `${messageId}:${openBlockIndex}`;
+    }
+    const position = blockCounts.get(messageId) ?? 0;
+    blockCounts.set(messageId, position + 1);
+    return `${messageId}:${position}`;
+  };
+
+  const decodeAssistant = (line: ClaudeCodeAssistantLine): AgentEvent[] => {
+    // An API failure comes as a synthetic message carrying the error text; the result line
+    // that follows reports it, so it is not part of the answer.
+    if (line.error) return [];
+    const isSubAgent = Boolean(line.parent_tool_use_id);
+    const messageId = line.message.id ?? 'message';
+    const events: AgentEvent[] = [];
+    for (const block of line.message.content) {
+      if (block === null) continue;
+      if (block.type === 'tool_use') {
+        toolCalls.set(block.id, { toolName: block.name, input: block.input });
+        events.push({
+          type: 'tool-call',
+          callId: block.id,
+          toolName: block.name,
+          input: block.input,
+        });
+        const plan = planUpdateFor(block.name, block.input);
+        if (plan) events.push(plan);
+        continue;
+      }
+      if (isSubAgent) continue;
+      const blockId = blockIdFor(messageId);
+      if (block.type === 'thinking') {
+        events.push({ type: 'reasoning', blockId, text: block.thinking });
+        continue;
+      }
+      if (lastTextMessageId !== messageId) facts.lastAssistantText = '';
+      lastTextMessageId = messageId;
+      facts.lastAssistantText += block.text;
+      events.push({ type: 'text', blockId, text: block.text });
+    }
+    return events;
+  };
+
+  const decodeUser = (line: ClaudeCodeUserLine): AgentEvent[] => {
+    if (typeof line.message.content === 'string') return [];
+    const events: AgentEvent[] = [];
+    for (const block of line.message.content) {
+      if (block?.type !== 'tool_result') continue;
+      const call = toolCalls.get(block.tool_use_id);
+      if (!call) continue;
+      const isError = block.is_error === true;
+      events.push({
+        type: 'tool-result',
+        callId: block.tool_use_id,
+        toolName: call.toolName,
+        output: toolOutputText(block.content),
+        isError,
+      });
+      const change = isError
+        ? undefined
+        : fileChangeFor(call.toolName, call.input, line.tool_use_result);
+      if (change) events.push(change);
+    }
+    return events;
+  };
+
+  const decodeResult = (result: ClaudeCodeResultLine): AgentEvent[] => {
+    const events: AgentEvent[] = [];
+    for (const denial of result.permission_denials ?? []) {
+      const input = describeToolInput(denial.tool_input);
+      events.push({
+        type: 'warning',
+        message: `Permission denied: ${denial.tool_name}${input ? ` ${input}` : ''}`,
+      });
+    }
+    const usage = usageFromResult(result);
+    if (usage) events.push({ type: 'usage', usage });
+    if (isSettlingResult(result)) {
+      hasEnded = true;
+      events.push(runEndFromResult(result, facts, undefined));
+    } else {
+      pendingResult = result;
+    }
+    return events;
+  };
+
+  const withStart = (events: AgentEvent[], nativeSessionId: string | undefined): AgentEvent[] => {
+    if (hasStarted || events.length === 0) return events;
+    if (events.every((event) => event.type === 'warning')) {
+      warningsBeforeStart.push(...events);
+      return [];
+    }
+    return [...start(nativeSessionId), ...events];
+  };
+
+  return {
+    push(text) {
+      if (hasEnded || pendingResult) return [];
+      const trimmed = text.trim();
+      if (trimmed === '') return [];
+      let value: unknown;
+      try {
+        value = JSON.parse(trimmed);
+      } catch {
+        const warning = `Claude Code printed a line that is not JSON: ${truncate(trimmed, 200)}`;
+        return withStart([{ type: 'warning', message: warning }], undefined);
+      }
+      if (!isKnownClaudeCodeLine(value)) return [];
+      const parsed = claudeCodeLineSchema.safeParse(value);
+      if (!parsed.success) {
+        const kind = (value as { type: string }).type;
+        const warning = `Could not read a Claude Code "${kind}" line: ${truncate(parsed.error.message, 300)}`;
+        return withStart([{ type: 'warning', message: warning }], undefined);
+      }
+      const sessionId = (parsed.data as { session_id?: unknown }).session_id;
+      return withStart(decode(parsed.data), typeof sessionId === 'string' ? sessionId : undefined);
+    },
+
+    flush(outcome) {
+      if (hasEnded) return [];
+      hasEnded = true;
+      const end = pendingResult
+        ? runEndFromResult(pendingResult, facts, outcome.aborted)
+        : runEndWithoutResult(outcome, facts);
+      return [...start(end.nativeSessionId), end];
+    },
+  };
+}

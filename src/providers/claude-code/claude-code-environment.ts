@@ -1,0 +1,53 @@
+import type { Permissions } from '../../events/index.js';
+
+/**
+ * Variables a running Claude Code sets for the processes it starts (its Bash tool, hooks and
+ * MCP servers — such as this server), found in the 2.1.330 binary. Inherited by a nested
+ * `claude`, they would make it believe it is that session's child: shared session id,
+ * "launched by" lineage, entrypoint, effort level, IDE port. Claude Code deletes most of
+ * them itself before it launches an independent session.
+ */
+export const claudeCodeSessionVariables = [
+  'CLAUDECODE',
+  'CLAUDE_CODE_ENTRYPOINT',
+  'CLAUDE_CODE_SESSION_ID',
+  'CLAUDE_CODE_CHILD_SESSION',
+  'CLAUDE_CODE_SESSION_ATTENDED',
+  'CLAUDE_CODE_LAUNCHED_BY_SESSION_IDS',
+  'CLAUDE_CODE_CHILD_NOTES_DIR',
+  'CLAUDE_CODE_CHROME_MCP_ORG_DENIED',
+  'CLAUDE_CODE_STARTER_MAY_HOLD_CONNECTOR_FILE',
+  'CLAUDE_CODE_SSE_PORT',
+  'CLAUDE_CODE_EXECPATH',
+  'CLAUDE_PROJECT_DIR',
+  'CLAUDE_AGENT_SDK_VERSION',
+  'CLAUDE_PID',
+  'CLAUDE_EFFORT',
+] as const;
+
+/**
+ * The child environment for one `claude` run: the base environment (the server's own plus
+ * the nesting depth counter: API keys, CLAUDE_CONFIG_DIR, proxies and PATH stay) without
+ * the variables of an enclosing Claude Code session, then the configured overrides, then
+ * `PWD` = cwd.
+ *
+ * `IS_SANDBOX` is removed too (a machine may carry `IS_SANDBOX=yes`, which Claude Code reads
+ * as "sandboxed" in places), except for full access, where it is `1`: the only way Claude
+ * Code accepts `bypassPermissions` as root.
+ */
+export function buildClaudeCodeEnvironment(
+  base: Readonly<Record<string, string | undefined>>,
+  overrides: Readonly<Record<string, string>> | undefined,
+  permissions: Permissions,
+  cwd: string,
+): Record<string, string> {
+  const removed = new Set<string>([...claudeCodeSessionVariables, 'IS_SANDBOX']);
+  const environment: Record<string, string> = {};
+  for (const [name, value] of Object.entries(base)) {
+    if (value !== undefined && !removed.has(name)) environment[name] = value;
+  }
+  if (permissions === 'full-access') environment.IS_SANDBOX = '1';
+  Object.assign(environment, overrides);
+  environment.PWD = cwd;
+  return environment;
+}
