@@ -103,6 +103,6 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
 function toCancelError(reason: unknown): AgentError {
   if (reason instanceof AgentError) return reason;
   const detail =
-    reason instanceof Error ? reason.message : reason === undefined ? '' : String(reason);
+    reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : '';
   return new AgentError('cancelled', `The run was cancelled${detail ? `: ${detail}` : '.'}`);
 }

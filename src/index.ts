@@ -1,0 +1,16 @@
+/** Library entry: build the server yourself, or reuse the event vocabulary and providers. */
+export * from './events/index.js';
+export * from './errors/index.js';
+export * from './config/index.js';
+export type * from './providers/agent-provider.js';
+export { createProviderRegistry, type ProviderRegistry } from './providers/provider-registry.js';
+export { createDefaultProviderRegistry } from './providers/default-providers.js';
+export { createClaudeCodeProvider } from './providers/claude-code/index.js';
+export {
+  createRunService,
+  createSessionStore,
+  type RunService,
+  type RunOutcome,
+} from './runs/index.js';
+export { createAgentServer } from './server/create-agent-server.js';
+export { progressEventMetaKey } from './server/progress/progress-reporter.js';

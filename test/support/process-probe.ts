@@ -1,0 +1,33 @@
+/**
+ * Finds live processes by a marker variable in their environment (children inherit it), so a
+ * test can prove a whole process tree is gone without knowing its pids.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface MarkedProcess {
+  pid: number;
+  command: string;
+}
+
+export function findProcessesWithMarker(
+  marker: string,
+  options: { exclude?: number[] } = {},
+): MarkedProcess[] {
+  const found: MarkedProcess[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || options.exclude?.includes(pid)) continue;
+    try {
+      const environment = readFileSync(`/proc/${pid}/environ`, 'latin1');
+      if (!environment.split('\0').includes(marker)) continue;
+      const status = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      // A zombie has exited already; its parent just has not reaped it yet.
+      if (/\) Z /.test(status)) continue;
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim();
+      found.push({ pid, command });
+    } catch {
+      // The process ended while we looked, or is not ours to read.
+    }
+  }
+  return found;
+}

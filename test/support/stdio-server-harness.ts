@@ -1,0 +1,122 @@
+/**
+ * Spawns the BUILT server (`dist/src/cli.js`) over stdio with an SDK Client, pointed at a
+ * scripted model server, with isolated config/state directories — the way a user's MCP client
+ * runs it. Every process it starts carries a marker variable so tests can check for leftovers.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { findProcessesWithMarker } from './process-probe.js';
+import {
+  startScriptedModelServer,
+  type ScriptedModelServer,
+} from './scripted-model-server/index.js';
+
+const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const builtCliPath = join(repositoryRoot, 'dist', 'src', 'cli.js');
+
+export interface StdioServerHandle {
+  client: Client;
+  pid: number;
+  stderr: () => string;
+  close(): Promise<void>;
+}
+
+export interface ClaudeTestEnvironment {
+  model: ScriptedModelServer;
+  /** The only allowed root and the default cwd. */
+  root: string;
+  stateDir: string;
+  marker: string;
+  /** The environment the server gets (children inherit it). */
+  environment: Record<string, string>;
+  startServer(options?: {
+    args?: string[];
+    environment?: Record<string, string>;
+  }): Promise<StdioServerHandle>;
+  /** Processes other than our servers that inherited the marker (claude, its tools…). */
+  leftoverProcesses(): ReturnType<typeof findProcessesWithMarker>;
+  close(): Promise<void>;
+}
+
+export async function createClaudeTestEnvironment(): Promise<ClaudeTestEnvironment> {
+  if (!existsSync(builtCliPath))
+    throw new Error(`Build first: ${builtCliPath} is missing (npm run build).`);
+  const base = await mkdtemp(join(tmpdir(), 'subagent-mcp-e2e-'));
+  const root = join(base, 'workspace');
+  const stateDir = join(base, 'state');
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(root, { recursive: true });
+  await mkdir(join(base, 'claude-config'), { recursive: true });
+  await mkdir(join(base, 'home'), { recursive: true });
+  const model = await startScriptedModelServer();
+  const marker = `SUBAGENT_MCP_TEST_MARKER=${randomUUID()}`;
+  const environment: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: join(base, 'home'),
+    TMPDIR: join(base, 'home'),
+    CLAUDE_CONFIG_DIR: join(base, 'claude-config'),
+    CLAUDE_CODE_TMPDIR: join(base, 'home'),
+    ANTHROPIC_BASE_URL: model.url,
+    ANTHROPIC_API_KEY: 'dummy-test-key',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_AUTOUPDATER: '1',
+    CLAUDE_CODE_MAX_RETRIES: '0',
+    [marker.split('=')[0]!]: marker.split('=')[1]!,
+  };
+  const servers = new Set<StdioServerHandle>();
+
+  return {
+    model,
+    root,
+    stateDir,
+    marker,
+    environment,
+    async startServer(options = {}) {
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: [
+          builtCliPath,
+          '--allowed-root',
+          root,
+          '--state-dir',
+          stateDir,
+          ...(options.args ?? []),
+        ],
+        env: { ...environment, ...options.environment },
+        cwd: root,
+        stderr: 'pipe',
+      });
+      let stderr = '';
+      transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const client = new Client({ name: 'e2e-client', version: '1.0.0' });
+      await client.connect(transport);
+      const handle: StdioServerHandle = {
+        client,
+        pid: transport.pid ?? -1,
+        stderr: () => stderr,
+        async close() {
+          servers.delete(handle);
+          await client.close();
+        },
+      };
+      servers.add(handle);
+      return handle;
+    },
+    leftoverProcesses() {
+      return findProcessesWithMarker(marker, {
+        exclude: [process.pid, ...[...servers].map((server) => server.pid)],
+      });
+    },
+    async close() {
+      await Promise.allSettled([...servers].map((server) => server.close()));
+      await model.close();
+      await rm(base, { recursive: true, force: true });
+    },
+  };
+}
