@@ -61,7 +61,9 @@ describe('claude-code through the stdio server', () => {
     expect(structured.usage!.output_tokens).toBeGreaterThan(0);
     expect(structured.session_id).toMatch(/^sa_/);
     assertProviderEventContract(progress.events());
-    expect(progress.sequence()).toEqual(['run-start', 'text-delta', 'text', 'usage', 'run-end']);
+    // Deltas may or may not be sent before their finished block, depending on timing.
+    const withoutDeltas = progress.sequence().filter((type) => type !== 'text-delta');
+    expect(withoutDeltas).toEqual(['run-start', 'text', 'usage', 'run-end']);
   });
 
   it('streams a Bash tool call and its result in order, with the event in _meta', async () => {

@@ -52,3 +52,29 @@ describe('progress reporter', () => {
     expect(calls).toBe(2);
   });
 });
+
+describe('progress reporter with finished blocks', () => {
+  it('sends a finished text block instead of its still-pending deltas', async () => {
+    const sent: ProgressNotification[] = [];
+    const reporter = createProgressReporter({
+      provider: 'p',
+      heartbeatMs: 10_000,
+      coalesceMs: 10_000,
+      send: (notification) => {
+        sent.push(notification);
+        return Promise.resolve();
+      },
+    });
+    reporter.push({ type: 'text-delta', blockId: 'a', delta: 'Hel' });
+    reporter.push({ type: 'text-delta', blockId: 'a', delta: 'lo' });
+    reporter.push({ type: 'text', blockId: 'a', text: 'Hello' });
+    reporter.push({ type: 'text-delta', blockId: 'b', delta: 'Next' });
+    reporter.push({ type: 'text', blockId: 'c', text: 'Other' });
+    await reporter.close();
+    expect(sent.map((notification) => notification.message)).toEqual([
+      'p · answer: Hello',
+      'p · answer: Next',
+      'p · answer: Other',
+    ]);
+  });
+});

@@ -98,6 +98,12 @@ export function createProgressReporter(options: ProgressReporterOptions): Progre
         deltaTimer ??= setTimeout(flushDelta, coalesceMs);
         return;
       }
+      if (isFinishedBlockOf(event, pendingDelta)) {
+        // The finished block supersedes its unsent deltas: one notification instead of two.
+        clearTimeout(deltaTimer);
+        deltaTimer = undefined;
+        pendingDelta = undefined;
+      }
       flushDelta();
       if (event.type === 'text') answerSoFar = event.text;
       enqueue(describeEvent(options.provider, event, { cwd, answerSoFar }), event);
@@ -115,4 +121,12 @@ export function createProgressReporter(options: ProgressReporterOptions): Progre
       await chain;
     },
   };
+}
+
+function isFinishedBlockOf(event: AgentEvent, pending: DeltaEvent | undefined): boolean {
+  if (!pending || !('blockId' in event) || event.blockId !== pending.blockId) return false;
+  return (
+    (event.type === 'text' && pending.type === 'text-delta') ||
+    (event.type === 'reasoning' && pending.type === 'reasoning-delta')
+  );
 }
