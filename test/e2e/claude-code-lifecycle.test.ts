@@ -9,14 +9,8 @@ import {
   createClaudeTestEnvironment,
   type ClaudeTestEnvironment,
   type StdioServerHandle,
+  callToolWithProgress,
 } from '../support/stdio-server-harness.js';
-
-type RunResult = {
-  text: string;
-  status: string;
-  session_id?: string;
-  error?: { code: string; message: string };
-};
 
 let environment: ClaudeTestEnvironment;
 let server: StdioServerHandle;
@@ -29,12 +23,7 @@ afterAll(async () => {
   await environment?.close();
 });
 
-const call = async (target: StdioServerHandle, tool: string, args: Record<string, unknown>) => {
-  const result = await target.client.callTool({ name: tool, arguments: args }, undefined, {
-    timeout: 90_000,
-  });
-  return { isError: result.isError, structured: result.structuredContent as RunResult };
-};
+const call = callToolWithProgress;
 
 const expectNoLeftovers = async () => {
   await expect

@@ -6,24 +6,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertProviderEventContract } from '../support/provider-contract.js';
-import { createProgressRecorder } from '../support/progress-recorder.js';
 import {
   createClaudeTestEnvironment,
   type ClaudeTestEnvironment,
   type StdioServerHandle,
+  callToolWithProgress,
 } from '../support/stdio-server-harness.js';
-
-type RunResult = {
-  text: string;
-  status: string;
-  session_id?: string;
-  provider: string;
-  model?: string;
-  usage?: { input_tokens: number; output_tokens: number; cost_usd?: number };
-  tool_calls: number;
-  files_changed: string[];
-  error?: { code: string; message: string };
-};
 
 let environment: ClaudeTestEnvironment;
 let server: StdioServerHandle;
@@ -36,14 +24,7 @@ afterAll(async () => {
   await environment?.close();
 });
 
-const run = async (target: StdioServerHandle, tool: string, args: Record<string, unknown>) => {
-  const progress = createProgressRecorder();
-  const result = await target.client.callTool({ name: tool, arguments: args }, undefined, {
-    onprogress: progress.onprogress,
-    timeout: 90_000,
-  });
-  return { result, structured: result.structuredContent as RunResult, progress };
-};
+const run = callToolWithProgress;
 
 describe('claude-code through the stdio server', () => {
   it('answers a plain prompt with the model text and usage', async () => {

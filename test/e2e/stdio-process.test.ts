@@ -105,7 +105,7 @@ describe('the stdio process', () => {
       (response.result as { structuredContent: { status: string } }).structuredContent.status,
     ).toBe('completed');
     for (const line of server.lines) {
-      expect(() => JSON.parse(line)).not.toThrow();
+      expect(() => JSON.parse(line) as unknown).not.toThrow();
       expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
     }
     expect(server.lines.some((line) => line.includes('notifications/progress'))).toBe(true);

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { findProcessesWithMarker } from './process-probe.js';
+import { createProgressRecorder } from './progress-recorder.js';
 import {
   startScriptedModelServer,
   type ScriptedModelServer,
@@ -118,5 +119,37 @@ export async function createClaudeTestEnvironment(): Promise<ClaudeTestEnvironme
       await model.close();
       await rm(base, { recursive: true, force: true });
     },
+  };
+}
+
+/** The structured result of run_agent / resume_agent, as tests read it. */
+export interface RunToolResult {
+  text: string;
+  status: string;
+  session_id?: string;
+  provider: string;
+  model?: string;
+  usage?: { input_tokens: number; output_tokens: number; cost_usd?: number };
+  tool_calls: number;
+  files_changed: string[];
+  error?: { code: string; message: string };
+}
+
+/** Calls a tool with progress recorded, under a timeout long enough for the real CLIs. */
+export async function callToolWithProgress(
+  target: StdioServerHandle,
+  tool: string,
+  args: Record<string, unknown>,
+) {
+  const progress = createProgressRecorder();
+  const result = await target.client.callTool({ name: tool, arguments: args }, undefined, {
+    onprogress: progress.onprogress,
+    timeout: 90_000,
+  });
+  return {
+    result,
+    isError: result.isError,
+    structured: result.structuredContent as RunToolResult,
+    progress,
   };
 }
