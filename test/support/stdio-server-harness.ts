@@ -18,7 +18,11 @@ import {
   type ScriptedModelServer,
 } from './scripted-model-server/index.js';
 
-const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const supportDirectory = dirname(fileURLToPath(import.meta.url));
+// This file runs from test/support (vitest) and from dist/test/support (scripts, demo).
+const repositoryRoot = supportDirectory.endsWith(join('dist', 'test', 'support'))
+  ? join(supportDirectory, '..', '..', '..')
+  : join(supportDirectory, '..', '..');
 export const builtCliPath = join(repositoryRoot, 'dist', 'src', 'cli.js');
 
 export interface StdioServerHandle {
