@@ -13,6 +13,8 @@ export const providerSettingsSchema = z.strictObject({
   env: z.record(z.string(), z.string()).optional(),
   /** Extra CLI arguments. */
   extraArgs: z.array(z.string()).optional(),
+  /** How the agent's requests for more permission are answered (default: decline). */
+  approvals: z.enum(['decline', 'accept']).optional(),
 });
 
 export const configSchema = z.strictObject({

@@ -119,6 +119,23 @@ export const planUpdateEventSchema = z.object({
   ),
 });
 
+/**
+ * The agent asked for permission beyond what the run's `permissions` allow (a command outside
+ * the sandbox, a file change that needs approval…), and subagent-mcp answered it by the
+ * configured approval policy. Runs never wait for an answer nobody gives.
+ */
+export const permissionRequestEventSchema = z.object({
+  type: z.literal('permission-request'),
+  /** The provider's id for the request or for the item it concerns. */
+  requestId: z.string(),
+  kind: z.enum(['command', 'file-change', 'tool', 'other']),
+  /** What is asked for, in one line: the command, the paths, the tool. */
+  subject: z.string(),
+  /** Why the agent says it needs it, when it says. */
+  reason: z.string().optional(),
+  decision: z.enum(['accepted', 'declined']),
+});
+
 /** Token usage so far (cumulative for the turn when the agent reports it that way). */
 export const usageEventSchema = z.object({
   type: z.literal('usage'),
@@ -161,6 +178,7 @@ export const agentEventSchema = z.discriminatedUnion('type', [
   toolResultEventSchema,
   fileChangeEventSchema,
   planUpdateEventSchema,
+  permissionRequestEventSchema,
   usageEventSchema,
   warningEventSchema,
   errorEventSchema,

@@ -37,7 +37,14 @@ export interface ProviderSettings {
   env?: Record<string, string>;
   /** Extra CLI arguments, placed before the prompt. */
   extraArgs?: string[];
+  /**
+   * How to answer the agent's requests for permission beyond the run's `permissions`:
+   * `decline` (the default) or `accept`. Answered at once either way.
+   */
+  approvals?: ApprovalPolicy;
 }
+
+export type ApprovalPolicy = 'decline' | 'accept';
 
 export interface ProviderRunRequest {
   prompt: string;

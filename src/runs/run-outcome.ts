@@ -51,6 +51,7 @@ export function createOutcomeFolder(provider: string) {
         case 'reasoning':
         case 'tool-result':
         case 'plan-update':
+        case 'permission-request':
         case 'warning':
         case 'error':
           break;

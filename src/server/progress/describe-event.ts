@@ -37,6 +37,8 @@ function describe(event: AgentEvent, context: { cwd?: string; answerSoFar: strin
       const current = event.entries.find((entry) => entry.status === 'in_progress');
       return `plan: ${done}/${event.entries.length} done${current ? ` — ${preview(current.content)}` : ''}`;
     }
+    case 'permission-request':
+      return `${event.decision} by policy: ${event.kind} ${preview(event.subject)}`;
     case 'usage':
       return `usage: ${event.usage.inputTokens} in / ${event.usage.outputTokens} out${
         event.usage.costUsd === undefined ? '' : ` ($${event.usage.costUsd.toFixed(4)})`
