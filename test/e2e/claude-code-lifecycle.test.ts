@@ -6,17 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../src/events/index.js';
 import { createProgressRecorder } from '../support/progress-recorder.js';
 import {
-  createClaudeTestEnvironment,
-  type ClaudeTestEnvironment,
+  createAgentTestEnvironment,
+  type AgentTestEnvironment,
   type StdioServerHandle,
   callToolWithProgress,
 } from '../support/stdio-server-harness.js';
 
-let environment: ClaudeTestEnvironment;
+let environment: AgentTestEnvironment;
 let server: StdioServerHandle;
 
 beforeAll(async () => {
-  environment = await createClaudeTestEnvironment();
+  environment = await createAgentTestEnvironment();
   server = await environment.startServer();
 });
 afterAll(async () => {

@@ -7,17 +7,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertProviderEventContract } from '../support/provider-contract.js';
 import {
-  createClaudeTestEnvironment,
-  type ClaudeTestEnvironment,
+  createAgentTestEnvironment,
+  type AgentTestEnvironment,
   type StdioServerHandle,
   callToolWithProgress,
 } from '../support/stdio-server-harness.js';
 
-let environment: ClaudeTestEnvironment;
+let environment: AgentTestEnvironment;
 let server: StdioServerHandle;
 
 beforeAll(async () => {
-  environment = await createClaudeTestEnvironment();
+  environment = await createAgentTestEnvironment();
   server = await environment.startServer();
 });
 afterAll(async () => {

@@ -8,13 +8,13 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   builtCliPath,
-  createClaudeTestEnvironment,
-  type ClaudeTestEnvironment,
+  createAgentTestEnvironment,
+  type AgentTestEnvironment,
 } from '../support/stdio-server-harness.js';
 
-let environment: ClaudeTestEnvironment;
+let environment: AgentTestEnvironment;
 beforeAll(async () => {
-  environment = await createClaudeTestEnvironment();
+  environment = await createAgentTestEnvironment();
 });
 afterAll(async () => {
   await environment?.close();

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { createCodexHome } from './codex-home.js';
 import { findProcessesWithMarker } from './process-probe.js';
 import { createProgressRecorder } from './progress-recorder.js';
 import {
@@ -32,7 +33,7 @@ export interface StdioServerHandle {
   close(): Promise<void>;
 }
 
-export interface ClaudeTestEnvironment {
+export interface AgentTestEnvironment {
   model: ScriptedModelServer;
   /** The only allowed root and the default cwd. */
   root: string;
@@ -49,7 +50,7 @@ export interface ClaudeTestEnvironment {
   close(): Promise<void>;
 }
 
-export async function createClaudeTestEnvironment(): Promise<ClaudeTestEnvironment> {
+export async function createAgentTestEnvironment(): Promise<AgentTestEnvironment> {
   if (!existsSync(builtCliPath))
     throw new Error(`Build first: ${builtCliPath} is missing (npm run build).`);
   const base = await mkdtemp(join(tmpdir(), 'subagent-mcp-e2e-'));
@@ -60,6 +61,10 @@ export async function createClaudeTestEnvironment(): Promise<ClaudeTestEnvironme
   await mkdir(join(base, 'claude-config'), { recursive: true });
   await mkdir(join(base, 'home'), { recursive: true });
   const model = await startScriptedModelServer();
+  const codex = await createCodexHome({
+    directory: join(base, 'codex-home'),
+    modelServerUrl: model.url,
+  });
   const marker = `SUBAGENT_MCP_TEST_MARKER=${randomUUID()}`;
   const environment: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -72,6 +77,7 @@ export async function createClaudeTestEnvironment(): Promise<ClaudeTestEnvironme
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_AUTOUPDATER: '1',
     CLAUDE_CODE_MAX_RETRIES: '0',
+    ...codex.environment,
     [marker.split('=')[0]!]: marker.split('=')[1]!,
   };
   const servers = new Set<StdioServerHandle>();

@@ -51,6 +51,14 @@ export function toContentBlock(block: ReplyBlock): AnthropicContentBlock {
         name: block.name,
         input: block.input,
       };
+    case 'freeform_tool_use':
+      // The Messages API has no freeform tools; steering only plans this for tools that are.
+      return {
+        type: 'tool_use',
+        id: newIdentifier('toolu_'),
+        name: block.name,
+        input: { input: block.input },
+      };
   }
 }
 

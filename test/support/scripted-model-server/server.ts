@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { AddressInfo } from 'node:net';
 import { anthropicDialect } from './anthropic-dialect.js';
 import { RequestRecorder, defaultWaitTimeoutMs } from './request-recorder.js';
+import { responsesDialect } from './responses-dialect.js';
 import type {
   Dialect,
   Exchange,
@@ -16,7 +17,7 @@ import type {
 } from './types.js';
 
 /** Dialects in routing order; the first one also shapes errors for unknown routes. */
-const dialects: readonly Dialect[] = [anthropicDialect];
+const dialects: readonly Dialect[] = [anthropicDialect, responsesDialect];
 const secretHeaders = new Set([
   'x-api-key',
   'authorization',

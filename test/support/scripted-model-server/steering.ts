@@ -2,18 +2,33 @@
  * Steering: reads `[[mock:…]]` directives from the newest user prompt and decides, independently
  * of any API dialect, what the scripted model answers.
  */
+import path from 'node:path';
 import {
+  buildAddFilePatch,
   buildMinimalToolInput,
+  buildPatchInput,
   buildShellInput,
   buildStructuredOutputValue,
   defaultShellCommand,
   findNamedTool,
+  findPatchTool,
   findShellTool,
+  mockFileName,
+  patchedFileLine,
 } from './tool-input.js';
 import type { ConversationView, ReplyBlock, SteeringDecision } from './types.js';
 
 export type DirectiveName =
-  'tool' | 'tooluse' | 'thinking' | 'recall' | 'stall' | 'slow' | 'error' | 'sse-error';
+  | 'tool'
+  | 'tooluse'
+  | 'patch'
+  | 'escalate'
+  | 'thinking'
+  | 'recall'
+  | 'stall'
+  | 'slow'
+  | 'error'
+  | 'sse-error';
 
 export interface Directive {
   name: DirectiveName;
@@ -23,6 +38,8 @@ export interface Directive {
 const directiveNames: readonly DirectiveName[] = [
   'tool',
   'tooluse',
+  'patch',
+  'escalate',
   'thinking',
   'recall',
   'stall',
@@ -35,6 +52,8 @@ const directiveNames: readonly DirectiveName[] = [
 const replyChoosingNames: readonly DirectiveName[] = [
   'tool',
   'tooluse',
+  'patch',
+  'escalate',
   'recall',
   'stall',
   'error',
@@ -106,7 +125,10 @@ export function planMainReply(view: ConversationView): SteeringDecision {
       });
     case 'tool':
     case 'tooluse':
+    case 'escalate':
       return decide(directive, toolPlan(view, chosen, thinking, delay));
+    case 'patch':
+      return decide(directive, patchPlan(view, chosen, thinking, delay));
     case 'recall':
       return decide(
         directive,
@@ -149,16 +171,56 @@ function toolPlan(
     introduction = `I will use the ${block.name} tool.`;
   } else {
     const tool = findShellTool(view.tools);
-    const input = buildShellInput(tool, directive.value || defaultShellCommand);
+    const input = buildShellInput(tool, directive.value || defaultShellCommand, {
+      escalate: directive.name === 'escalate',
+    });
     block = { kind: 'tool_use', name: tool?.name ?? 'Bash', input };
     introduction = 'I will run the command.';
   }
-  return {
-    kind: 'message',
-    blocks: [...thinking, { kind: 'text', text: introduction }, block],
-    stopReason: 'tool_use',
-    delayBetweenEventsMs: delay,
-  };
+  return toolUse([...thinking, { kind: 'text', text: introduction }, block], delay);
+}
+
+/**
+ * `[[mock:patch=<relative path>]]`: add that file through the offered apply_patch tool (freeform
+ * or JSON); without one (Claude Code), write it with a Write-like tool; else say so in text.
+ */
+function patchPlan(
+  view: ConversationView,
+  directive: Directive,
+  thinking: ReplyBlock[],
+  delay: number,
+): SteeringDecision['plan'] {
+  const relativePath = directive.value || mockFileName;
+  const patchTool = findPatchTool(view.tools);
+  const introduction: ReplyBlock = { kind: 'text', text: 'I will apply the patch.' };
+  if (patchTool) {
+    const patch = buildAddFilePatch(relativePath);
+    const block: ReplyBlock = patchTool.freeform
+      ? { kind: 'freeform_tool_use', name: patchTool.name, input: patch }
+      : { kind: 'tool_use', name: patchTool.name, input: buildPatchInput(patchTool, patch) };
+    return toolUse([...thinking, introduction, block], delay);
+  }
+  const writeTool = findNamedTool(view.tools, 'Write');
+  if (writeTool) {
+    const base = view.workingDirectory;
+    const input = buildMinimalToolInput(writeTool, base);
+    if ('file_path' in input) {
+      input['file_path'] = base ? path.resolve(base, relativePath) : relativePath;
+    }
+    if ('content' in input) {
+      input['content'] = `${patchedFileLine}\n`;
+    }
+    return toolUse(
+      [...thinking, introduction, { kind: 'tool_use', name: writeTool.name, input }],
+      delay,
+    );
+  }
+  const text = 'No apply_patch or Write tool was offered, so I cannot apply the patch.';
+  return endTurn([...thinking, { kind: 'text', text }], delay);
+}
+
+function toolUse(blocks: ReplyBlock[], delay: number): SteeringDecision['plan'] {
+  return { kind: 'message', blocks, stopReason: 'tool_use', delayBetweenEventsMs: delay };
 }
 
 function endTurn(blocks: ReplyBlock[], delay: number): SteeringDecision['plan'] {

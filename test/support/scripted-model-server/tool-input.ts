@@ -16,12 +16,46 @@ export interface ValueContext {
   includeOptionalProperties: boolean;
 }
 
-/** The tool named `Bash`, else the first tool whose name mentions bash or shell. */
+export const escalationJustification = 'the scripted model wants to run this outside the sandbox';
+export const patchedFileLine = 'patched by the scripted model';
+
+/**
+ * The tool named `Bash`, else Codex's `exec_command`, else the first tool whose name mentions
+ * bash or shell (Codex's `shell_command` / `shell`, Gemini's `run_shell_command`).
+ */
 export function findShellTool(tools: ToolDescription[]): ToolDescription | undefined {
   return (
     tools.find((tool) => tool.name === 'Bash') ??
+    tools.find((tool) => tool.name === 'exec_command') ??
     tools.find((tool) => /bash|shell/i.test(tool.name))
   );
+}
+
+/** The tool named `apply_patch` (any case), if offered. */
+export function findPatchTool(tools: ToolDescription[]): ToolDescription | undefined {
+  return findNamedTool(tools, 'apply_patch');
+}
+
+/** A patch in Codex's apply_patch format that adds `relativePath` with one line of text. */
+export function buildAddFilePatch(relativePath: string): string {
+  return `*** Begin Patch\n*** Add File: ${relativePath}\n+${patchedFileLine}\n*** End Patch\n`;
+}
+
+/**
+ * Arguments for an apply_patch tool offered as a JSON function: the patch goes into the first
+ * string property named `input` or `patch` (else the first required string property).
+ */
+export function buildPatchInput(
+  tool: ToolDescription | undefined,
+  patch: string,
+): Record<string, unknown> {
+  const properties = tool?.inputSchema?.properties ?? {};
+  const required = tool?.inputSchema?.required ?? [];
+  const name =
+    ['input', 'patch'].find((candidate) => properties[candidate] !== undefined) ??
+    required.find((candidate) => primaryType(properties[candidate] ?? {}) === 'string') ??
+    'input';
+  return { [name]: patch };
 }
 
 /** The tool with exactly this name, else the first one whose name matches ignoring case. */
@@ -33,13 +67,23 @@ export function findNamedTool(tools: ToolDescription[], name: string): ToolDescr
   );
 }
 
+export interface ShellInputOptions {
+  /** Ask to run outside the sandbox (Codex: `sandbox_permissions: "require_escalated"`). */
+  escalate?: boolean;
+}
+
 /**
- * Input for a shell tool: `command` and `description`, but only the properties that the tool's
- * schema declares (all of them when the schema declares none).
+ * Input for a shell tool, with only the properties that the tool's schema declares (`command` and
+ * `description` when the schema declares none):
+ * - the command goes into `command` (a string, or `["bash", "-lc", cmd]` for an array schema) or
+ *   into Codex's `cmd`;
+ * - `description` gets a short text, `login` gets false (no login-shell noise in the output);
+ * - when escalating, `sandbox_permissions` gets `require_escalated` and `justification` a reason.
  */
 export function buildShellInput(
   tool: ToolDescription | undefined,
   command: string,
+  options: ShellInputOptions = {},
 ): Record<string, unknown> {
   const properties = tool?.inputSchema?.properties;
   if (!properties) {
@@ -49,9 +93,27 @@ export function buildShellInput(
   const commandSchema = properties['command'];
   if (commandSchema) {
     input['command'] = primaryType(commandSchema) === 'array' ? ['bash', '-lc', command] : command;
+  } else if (properties['cmd']) {
+    input['cmd'] = command;
   }
   if (properties['description']) {
     input['description'] = 'Run a command';
+  }
+  if (properties['login']) {
+    input['login'] = false;
+  }
+  if (options.escalate) {
+    const permissions = properties['sandbox_permissions'];
+    if (permissions) {
+      const allowed = permissions.enum;
+      input['sandbox_permissions'] =
+        allowed?.find((value) => value === 'require_escalated') ??
+        allowed?.find((value) => typeof value === 'string' && /escalat/i.test(value)) ??
+        'require_escalated';
+    }
+    if (properties['justification']) {
+      input['justification'] = escalationJustification;
+    }
   }
   return input;
 }

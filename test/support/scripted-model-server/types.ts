@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The API dialect a request was recognised as. Later dialects extend this union. */
-export type DialectName = 'anthropic' | 'unknown';
+export type DialectName = 'anthropic' | 'openai-responses' | 'unknown';
 
 export interface RecordedRequest {
   method: string;
@@ -30,7 +30,10 @@ export interface RecordedRequest {
 }
 
 export interface ScriptedModelServer {
-  /** e.g. `http://127.0.0.1:43123`; use it as ANTHROPIC_BASE_URL. */
+  /**
+   * e.g. `http://127.0.0.1:43123`; use it as ANTHROPIC_BASE_URL, or `${url}/v1` as the base URL of
+   * an OpenAI Responses API provider.
+   */
   url: string;
   port: number;
   /** Every request received, in order (a live array). */
@@ -74,6 +77,8 @@ export interface JsonSchema {
 export interface ToolDescription {
   name: string;
   inputSchema: JsonSchema | undefined;
+  /** True for a freeform tool (Responses API `type: "custom"`) that takes plain text, not JSON. */
+  freeform?: boolean;
 }
 
 /** What the steering module needs to know about a request, whatever its dialect. */
@@ -99,7 +104,9 @@ export type ReplyBlock =
   | { kind: 'text'; text: string }
   | { kind: 'thinking'; thinking: string; signature: string }
   /** The dialect assigns the call id when it renders the block. */
-  | { kind: 'tool_use'; name: string; input: Record<string, unknown> };
+  | { kind: 'tool_use'; name: string; input: Record<string, unknown> }
+  /** A call of a freeform tool (see ToolDescription.freeform) with plain-text input. */
+  | { kind: 'freeform_tool_use'; name: string; input: string };
 
 export type StopReason = 'end_turn' | 'tool_use';
 
