@@ -1,13 +1,21 @@
 #!/usr/bin/env node
 /**
- * Records what the real `claude` prints, for the decoder tests:
- *   npm run build && node scripts/record-transcript.mjs [scenario…]
- * Each scenario runs the installed Claude Code against the scripted model server on 127.0.0.1,
- * with the argv and environment our adapter builds (from dist/) and isolated config, home and
- * temp folders, and writes
+ * Records what the real agent CLIs say, for the decoder tests:
+ *   npm run build && node scripts/record-transcript.mjs [claude-code] [scenario…]
+ *   npm run build && node scripts/record-transcript.mjs codex [scenario…]
+ * Each scenario runs the installed CLI against the scripted model server on 127.0.0.1, with
+ * what our adapter builds (from dist/) and isolated config, home and temp folders.
+ *
+ * Claude Code writes
  *   src/providers/claude-code/__fixtures__/<scenario>.jsonl      stdout, one line per line
  *   src/providers/claude-code/__fixtures__/<scenario>.meta.json  argv, exit, stderr, version
- * with machine-specific paths and the port replaced by <CWD>, <CWD_SLUG>, <CONFIG>, <TMP>, <PORT>.
+ * Codex (`codex app-server`) writes
+ *   src/providers/codex/__fixtures__/<scenario>.jsonl      every JSON-RPC line sent and received,
+ *                                                          as {"direction","message"} ({"line"}
+ *                                                          when it was not JSON)
+ *   src/providers/codex/__fixtures__/<scenario>.meta.json  argv, exit, stderr, version
+ * with machine-specific paths, the port and random ids replaced by placeholders (<CWD>,
+ * <CWD_SLUG>, <CONFIG>, <CODEX_HOME>, <HOME>, <TMP>, <PORT>, <THREAD_ID>, <UUID_n>, <MSG_n>…).
  * Exits 1 when a scenario's own check fails (the files are written anyway, to look at).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,232 +25,508 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (path) => import(join(root, 'dist', path));
-
-const { startScriptedModelServer } = await dist('test/support/scripted-model-server/index.js');
-const { buildClaudeCodeArgs } = await dist('src/providers/claude-code/claude-code-args.js');
-const { buildClaudeCodeEnvironment } = await dist(
-  'src/providers/claude-code/claude-code-environment.js',
-);
-const { findClaudeCodeBinary, readClaudeCodeVersion } = await dist(
-  'src/providers/claude-code/claude-code-binary.js',
-);
-const { spawnAgentProcess, readLines, terminateProcessTree } = await dist('src/process/index.js');
-
-const fixturesDirectory = join(root, 'src/providers/claude-code/__fixtures__');
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const unknownSessionId = '00000000-0000-4000-8000-000000000000';
 
-/**
- * Each scenario: one turn (plus an optional setup turn in the same folders), its permissions,
- * extra environment, and a check on the outcome.
- */
-const scenarios = {
-  plain: { prompt: 'Say hello', permissions: 'workspace-write' },
-  'bash-tool': { prompt: 'Run the greeting command [[mock:tool]]', permissions: 'workspace-write' },
-  thinking: { prompt: 'Think first [[mock:thinking]]', permissions: 'workspace-write' },
-  'resume-recall': {
-    setup: { prompt: 'Remember the word pineapple [[mock:tool]]', permissions: 'workspace-write' },
-    prompt: 'What did I ask before? [[mock:recall]]',
-    permissions: 'workspace-write',
-    resume: 'setup',
-    check: ({ stdout }) =>
-      stdout.includes('Remember the word pineapple') && stdout.includes('hello-from-tool')
-        ? undefined
-        : 'the recall answer does not mention the earlier prompt and tool output',
-  },
-  'read-only-write-denied': {
-    prompt: 'Write a file [[mock:tooluse=Write]]',
-    permissions: 'read-only',
-    check: ({ cwd }) =>
-      existsSync(join(cwd, 'mock-file.txt')) ? 'read-only run created mock-file.txt' : undefined,
-  },
-  'read-only-bash-denied': {
-    prompt: 'Create a repo [[mock:tool=git init -q repo-by-tool]]',
-    permissions: 'read-only',
-    check: ({ cwd, stdout }) =>
-      existsSync(join(cwd, 'repo-by-tool'))
-        ? 'read-only run ran git init'
-        : stdout.includes('"permission_denials":[{')
-          ? undefined
-          : 'the denial is not listed in permission_denials',
-  },
-  'workspace-write-edit': {
-    prompt: 'Write a file [[mock:tooluse=Write]]',
-    permissions: 'workspace-write',
-    check: ({ cwd }) =>
-      existsSync(join(cwd, 'mock-file.txt')) ? undefined : 'mock-file.txt was not created',
-  },
-  'full-access': {
-    prompt: 'Make a directory [[mock:tool=mkdir made-by-full-access]]',
-    permissions: 'full-access',
-    check: ({ cwd }) =>
-      existsSync(join(cwd, 'made-by-full-access')) ? undefined : 'the directory was not created',
-  },
-  'bypass-refused-as-root': {
-    // A configured override wins over our IS_SANDBOX=1: as root, claude refuses to start.
-    prompt: 'Make a directory [[mock:tool=mkdir made-by-full-access]]',
-    permissions: 'full-access',
-    overrides: { IS_SANDBOX: 'yes' },
-    check: ({ exit }) =>
-      process.getuid?.() !== 0 || exit.exitCode === 1 ? undefined : 'expected the root refusal',
-  },
-  'interrupt-sigint': {
-    prompt: 'Take your time [[mock:stall]]',
-    permissions: 'workspace-write',
-    interruptAfterFirstDelta: true,
-    check: ({ stdout }) =>
-      stdout.includes('aborted_streaming') ? undefined : 'no aborted_streaming result',
-  },
-  'error-500': {
-    prompt: 'Fail please [[mock:error=500]]',
-    permissions: 'workspace-write',
-    // One retry, so the fixture shows a system/api_retry line.
-    environment: { CLAUDE_CODE_MAX_RETRIES: '1' },
-  },
-  'error-401': { prompt: 'Fail please [[mock:error=401]]', permissions: 'workspace-write' },
-  'resume-unknown-session': {
-    prompt: 'hello',
-    permissions: 'workspace-write',
-    resume: unknownSessionId,
-    check: ({ stdout }) =>
-      stdout.includes('No conversation found') ? undefined : 'expected "No conversation found"',
-  },
-};
+const agents = { 'claude-code': createClaudeCodeRecorder, codex: createCodexRecorder };
+const [first, ...rest] = process.argv.slice(2);
+const agent = first in agents ? first : 'claude-code';
+const requested = first in agents ? rest : process.argv.slice(2);
 
-const requested = process.argv.slice(2);
-const unknown = requested.filter((name) => !(name in scenarios));
-if (unknown.length > 0) {
-  console.error(
-    `Unknown scenario(s): ${unknown.join(', ')}. Known: ${Object.keys(scenarios).join(', ')}`,
-  );
-  process.exit(2);
-}
-
-const binary = findClaudeCodeBinary({ environment: process.env });
-if (!binary) {
-  console.error('No claude binary found (npm install, or set CLAUDE_BIN).');
-  process.exit(2);
-}
-const { version, failure } = await readClaudeCodeVersion(binary, { PATH: process.env.PATH ?? '' });
-if (!version) {
-  console.error(failure);
-  process.exit(2);
-}
-
+const { startScriptedModelServer } = await dist('test/support/scripted-model-server/index.js');
 const server = await startScriptedModelServer({ port: 0 });
-mkdirSync(fixturesDirectory, { recursive: true });
 let failures = 0;
 try {
-  for (const name of requested.length > 0 ? requested : Object.keys(scenarios)) {
-    const problem = await record(name, scenarios[name]);
+  const recorder = await agents[agent](server);
+  const unknown = requested.filter((name) => !(name in recorder.scenarios));
+  if (unknown.length > 0) {
+    const known = Object.keys(recorder.scenarios).join(', ');
+    throw new Error(`Unknown ${agent} scenario(s): ${unknown.join(', ')}. Known: ${known}`);
+  }
+  mkdirSync(recorder.fixturesDirectory, { recursive: true });
+  for (const name of requested.length > 0 ? requested : Object.keys(recorder.scenarios)) {
+    const problem = await recorder.record(name, recorder.scenarios[name]);
     console.log(`${problem ? 'FAIL' : 'ok  '} ${name}${problem ? `: ${problem}` : ''}`);
     if (problem) failures += 1;
   }
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  failures = -1;
 } finally {
   await server.close();
 }
-process.exit(failures > 0 ? 1 : 0);
-
-async function record(name, scenario) {
-  const folder = mkdtempSync(join(tmpdir(), 'record-claude-'));
-  const paths = {
-    root: folder,
-    cwd: join(folder, 'work'),
-    config: join(folder, 'config'),
-    home: join(folder, 'home'),
-    temp: join(folder, 'tmp'),
-  };
-  for (const path of [paths.cwd, paths.config, paths.home, paths.temp]) mkdirSync(path);
-  try {
-    let resumeSessionId = scenario.resume;
-    if (scenario.setup) {
-      const setup = await runTurn(scenario.setup, paths);
-      resumeSessionId = JSON.parse(setup.lines[0] ?? '{}').session_id;
-    }
-    const turn = await runTurn({ ...scenario, resume: resumeSessionId }, paths);
-    const scrub = createScrubber(paths);
-    writeFileSync(
-      join(fixturesDirectory, `${name}.jsonl`),
-      turn.lines.map((line) => scrub(line) + '\n').join(''),
-    );
-    const meta = {
-      scenario: name,
-      claudeVersion: version,
-      argv: ['claude', ...turn.args].map(scrub),
-      permissions: scenario.permissions,
-      interrupted: Boolean(scenario.interruptAfterFirstDelta),
-      exitCode: turn.exit.exitCode,
-      signal: turn.exit.signal,
-      stderrTail: scrub(turn.stderrTail),
-      modelReplies: turn.replies,
-    };
-    writeFileSync(
-      join(fixturesDirectory, `${name}.meta.json`),
-      JSON.stringify(meta, null, 2) + '\n',
-    );
-    return scenario.check?.({ ...turn, stdout: turn.lines.join('\n'), cwd: paths.cwd });
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
-}
-
-async function runTurn(turn, paths) {
-  const args = buildClaudeCodeArgs({
-    prompt: turn.prompt,
-    model: 'mock-model',
-    permissions: turn.permissions,
-    resumeSessionId: turn.resume,
-  });
-  const base = {
-    PATH: process.env.PATH,
-    HOME: paths.home,
-    // The machine may say IS_SANDBOX=yes; the adapter must scrub it (or set 1 for full access).
-    IS_SANDBOX: process.env.IS_SANDBOX,
-    CLAUDE_CONFIG_DIR: paths.config,
-    CLAUDE_CODE_TMPDIR: paths.temp,
-    ANTHROPIC_BASE_URL: server.url,
-    ANTHROPIC_API_KEY: 'dummy',
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    CLAUDE_CODE_MAX_RETRIES: '0',
-    ...turn.environment,
-  };
-  const env = buildClaudeCodeEnvironment(base, turn.overrides, turn.permissions, paths.cwd);
-  const firstRequest = server.requests.length;
-  const child = await spawnAgentProcess({ binary, args, cwd: paths.cwd, env });
-  const lines = [];
-  let interrupting;
-  const watchdog = setTimeout(() => terminateProcessTree(child, { graceMs: 1000 }), 60_000);
-  try {
-    for await (const line of readLines(child.stdout)) {
-      if (line.trim() === '') continue;
-      lines.push(line);
-      if (turn.interruptAfterFirstDelta && !interrupting && line.includes('"text_delta"')) {
-        // Like a caller pressing stop shortly after the answer started streaming.
-        interrupting = new Promise((resolve) => setTimeout(resolve, 200)).then(() =>
-          process.kill(child.pid, 'SIGINT'),
-        );
-      }
-    }
-    const exit = await child.finished;
-    if (turn.interruptAfterFirstDelta) await server.waitForAllStreamsClosed(5000);
-    const replies = server.requests.slice(firstRequest).map((request) => request.reply);
-    return { args, lines, exit, stderrTail: child.stderrTail(), replies };
-  } finally {
-    clearTimeout(watchdog);
-    await terminateProcessTree(child, { graceMs: 1000 });
-  }
-}
+process.exit(failures === 0 ? 0 : failures < 0 ? 2 : 1);
 
 /** Replaces this machine's folders and port with placeholders, most specific first. */
-function createScrubber(paths) {
-  const slug = paths.cwd.replace(/[^a-zA-Z0-9]/g, '-');
+function createPathScrubber(paths) {
   const replacements = [
-    [paths.cwd, '<CWD>'],
-    [slug, '<CWD_SLUG>'],
-    [paths.config, '<CONFIG>'],
-    [paths.root, '<TMP>'],
+    ...paths,
     [`127.0.0.1:${server.port}`, '127.0.0.1:<PORT>'],
     [`localhost:${server.port}`, 'localhost:<PORT>'],
   ];
   return (text) =>
     replacements.reduce((scrubbed, [from, to]) => scrubbed.split(from).join(to), text);
+}
+
+async function createClaudeCodeRecorder() {
+  const { buildClaudeCodeArgs } = await dist('src/providers/claude-code/claude-code-args.js');
+  const { buildClaudeCodeEnvironment } = await dist(
+    'src/providers/claude-code/claude-code-environment.js',
+  );
+  const { findClaudeCodeBinary, readClaudeCodeVersion } = await dist(
+    'src/providers/claude-code/claude-code-binary.js',
+  );
+  const { spawnAgentProcess, readLines, terminateProcessTree } = await dist('src/process/index.js');
+  const fixturesDirectory = join(root, 'src/providers/claude-code/__fixtures__');
+
+  const binary = findClaudeCodeBinary({ environment: process.env });
+  if (!binary) throw new Error('No claude binary found (npm install, or set CLAUDE_BIN).');
+  const { version, failure } = await readClaudeCodeVersion(binary, {
+    PATH: process.env.PATH ?? '',
+  });
+  if (!version) throw new Error(failure);
+
+  /**
+   * Each scenario: one turn (plus an optional setup turn in the same folders), its permissions,
+   * extra environment, and a check on the outcome.
+   */
+  const scenarios = {
+    plain: { prompt: 'Say hello', permissions: 'workspace-write' },
+    'bash-tool': {
+      prompt: 'Run the greeting command [[mock:tool]]',
+      permissions: 'workspace-write',
+    },
+    thinking: { prompt: 'Think first [[mock:thinking]]', permissions: 'workspace-write' },
+    'resume-recall': {
+      setup: {
+        prompt: 'Remember the word pineapple [[mock:tool]]',
+        permissions: 'workspace-write',
+      },
+      prompt: 'What did I ask before? [[mock:recall]]',
+      permissions: 'workspace-write',
+      resume: 'setup',
+      check: ({ stdout }) =>
+        stdout.includes('Remember the word pineapple') && stdout.includes('hello-from-tool')
+          ? undefined
+          : 'the recall answer does not mention the earlier prompt and tool output',
+    },
+    'read-only-write-denied': {
+      prompt: 'Write a file [[mock:tooluse=Write]]',
+      permissions: 'read-only',
+      check: ({ cwd }) =>
+        existsSync(join(cwd, 'mock-file.txt')) ? 'read-only run created mock-file.txt' : undefined,
+    },
+    'read-only-bash-denied': {
+      prompt: 'Create a repo [[mock:tool=git init -q repo-by-tool]]',
+      permissions: 'read-only',
+      check: ({ cwd, stdout }) =>
+        existsSync(join(cwd, 'repo-by-tool'))
+          ? 'read-only run ran git init'
+          : stdout.includes('"permission_denials":[{')
+            ? undefined
+            : 'the denial is not listed in permission_denials',
+    },
+    'workspace-write-edit': {
+      prompt: 'Write a file [[mock:tooluse=Write]]',
+      permissions: 'workspace-write',
+      check: ({ cwd }) =>
+        existsSync(join(cwd, 'mock-file.txt')) ? undefined : 'mock-file.txt was not created',
+    },
+    'full-access': {
+      prompt: 'Make a directory [[mock:tool=mkdir made-by-full-access]]',
+      permissions: 'full-access',
+      check: ({ cwd }) =>
+        existsSync(join(cwd, 'made-by-full-access')) ? undefined : 'the directory was not created',
+    },
+    'bypass-refused-as-root': {
+      // A configured override wins over our IS_SANDBOX=1: as root, claude refuses to start.
+      prompt: 'Make a directory [[mock:tool=mkdir made-by-full-access]]',
+      permissions: 'full-access',
+      overrides: { IS_SANDBOX: 'yes' },
+      check: ({ exit }) =>
+        process.getuid?.() !== 0 || exit.exitCode === 1 ? undefined : 'expected the root refusal',
+    },
+    'interrupt-sigint': {
+      prompt: 'Take your time [[mock:stall]]',
+      permissions: 'workspace-write',
+      interruptAfterFirstDelta: true,
+      check: ({ stdout }) =>
+        stdout.includes('aborted_streaming') ? undefined : 'no aborted_streaming result',
+    },
+    'error-500': {
+      prompt: 'Fail please [[mock:error=500]]',
+      permissions: 'workspace-write',
+      // One retry, so the fixture shows a system/api_retry line.
+      environment: { CLAUDE_CODE_MAX_RETRIES: '1' },
+    },
+    'error-401': { prompt: 'Fail please [[mock:error=401]]', permissions: 'workspace-write' },
+    'resume-unknown-session': {
+      prompt: 'hello',
+      permissions: 'workspace-write',
+      resume: unknownSessionId,
+      check: ({ stdout }) =>
+        stdout.includes('No conversation found') ? undefined : 'expected "No conversation found"',
+    },
+  };
+
+  async function record(name, scenario) {
+    const folder = mkdtempSync(join(tmpdir(), 'record-claude-'));
+    const paths = {
+      root: folder,
+      cwd: join(folder, 'work'),
+      config: join(folder, 'config'),
+      home: join(folder, 'home'),
+      temp: join(folder, 'tmp'),
+    };
+    for (const path of [paths.cwd, paths.config, paths.home, paths.temp]) mkdirSync(path);
+    try {
+      let resumeSessionId = scenario.resume;
+      if (scenario.setup) {
+        const setup = await runTurn(scenario.setup, paths);
+        resumeSessionId = JSON.parse(setup.lines[0] ?? '{}').session_id;
+      }
+      const turn = await runTurn({ ...scenario, resume: resumeSessionId }, paths);
+      const scrub = createPathScrubber([
+        [paths.cwd, '<CWD>'],
+        [paths.cwd.replace(/[^a-zA-Z0-9]/g, '-'), '<CWD_SLUG>'],
+        [paths.config, '<CONFIG>'],
+        [paths.root, '<TMP>'],
+      ]);
+      writeFileSync(
+        join(fixturesDirectory, `${name}.jsonl`),
+        turn.lines.map((line) => scrub(line) + '\n').join(''),
+      );
+      const meta = {
+        scenario: name,
+        claudeVersion: version,
+        argv: ['claude', ...turn.args].map(scrub),
+        permissions: scenario.permissions,
+        interrupted: Boolean(scenario.interruptAfterFirstDelta),
+        exitCode: turn.exit.exitCode,
+        signal: turn.exit.signal,
+        stderrTail: scrub(turn.stderrTail),
+        modelReplies: turn.replies,
+      };
+      writeFileSync(
+        join(fixturesDirectory, `${name}.meta.json`),
+        JSON.stringify(meta, null, 2) + '\n',
+      );
+      return scenario.check?.({ ...turn, stdout: turn.lines.join('\n'), cwd: paths.cwd });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }
+
+  async function runTurn(turn, paths) {
+    const args = buildClaudeCodeArgs({
+      prompt: turn.prompt,
+      model: 'mock-model',
+      permissions: turn.permissions,
+      resumeSessionId: turn.resume,
+    });
+    const base = {
+      PATH: process.env.PATH,
+      HOME: paths.home,
+      // The machine may say IS_SANDBOX=yes; the adapter must scrub it (or set 1 for full access).
+      IS_SANDBOX: process.env.IS_SANDBOX,
+      CLAUDE_CONFIG_DIR: paths.config,
+      CLAUDE_CODE_TMPDIR: paths.temp,
+      ANTHROPIC_BASE_URL: server.url,
+      ANTHROPIC_API_KEY: 'dummy',
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+      CLAUDE_CODE_MAX_RETRIES: '0',
+      ...turn.environment,
+    };
+    const env = buildClaudeCodeEnvironment(base, turn.overrides, turn.permissions, paths.cwd);
+    const firstRequest = server.requests.length;
+    const child = await spawnAgentProcess({ binary, args, cwd: paths.cwd, env });
+    const lines = [];
+    let interrupting;
+    const watchdog = setTimeout(() => terminateProcessTree(child, { graceMs: 1000 }), 60_000);
+    try {
+      for await (const line of readLines(child.stdout)) {
+        if (line.trim() === '') continue;
+        lines.push(line);
+        if (turn.interruptAfterFirstDelta && !interrupting && line.includes('"text_delta"')) {
+          // Like a caller pressing stop shortly after the answer started streaming.
+          interrupting = delay(200).then(() => process.kill(child.pid, 'SIGINT'));
+        }
+      }
+      const exit = await child.finished;
+      if (turn.interruptAfterFirstDelta) await server.waitForAllStreamsClosed(5000);
+      const replies = server.requests.slice(firstRequest).map((request) => request.reply);
+      return { args, lines, exit, stderrTail: child.stderrTail(), replies };
+    } finally {
+      clearTimeout(watchdog);
+      await terminateProcessTree(child, { graceMs: 1000 });
+    }
+  }
+
+  return { fixturesDirectory, scenarios, record };
+}
+
+async function createCodexRecorder() {
+  const { createCodexHome } = await dist('test/support/codex-home.js');
+  const {
+    buildCodexArgs,
+    buildCodexInitializeParams,
+    buildCodexThreadRequest,
+    buildCodexTurnParams,
+  } = await dist('src/providers/codex/codex-args.js');
+  const { buildCodexEnvironment } = await dist('src/providers/codex/codex-environment.js');
+  const { findCodexBinary, readCodexVersion } = await dist('src/providers/codex/codex-binary.js');
+  const { startCodexAppServer } = await dist('src/providers/codex/codex-app-server-process.js');
+  const { answerCodexServerRequest } = await dist('src/providers/codex/codex-approvals.js');
+  const fixturesDirectory = join(root, 'src/providers/codex/__fixtures__');
+
+  const binary = findCodexBinary({ environment: process.env });
+  if (!binary) throw new Error('No codex binary found (npm install, or set CODEX_BIN).');
+  const { version, failure } = await readCodexVersion(binary, { PATH: process.env.PATH ?? '' });
+  if (!version) throw new Error(failure);
+
+  const has = (text, expected, problem) => (text.includes(expected) ? undefined : problem);
+  /**
+   * Each scenario: one turn in a new app-server (plus an optional setup turn in another one,
+   * with the same CODEX_HOME), its permissions and approval policy, and a check on the outcome.
+   */
+  const scenarios = {
+    plain: { prompt: 'Say hello', permissions: 'workspace-write' },
+    'shell-tool': {
+      prompt: 'Run the greeting command [[mock:tool]]',
+      permissions: 'workspace-write',
+      check: ({ transcript }) => has(transcript, 'hello-from-tool', 'no tool output'),
+    },
+    'apply-patch': {
+      prompt: 'Create the file [[mock:patch=patched-by-codex.txt]]',
+      permissions: 'workspace-write',
+      check: ({ cwd }) =>
+        existsSync(join(cwd, 'patched-by-codex.txt')) ? undefined : 'the file was not created',
+    },
+    'patch-declined-read-only': {
+      prompt: 'Create the file [[mock:patch=patched-by-codex.txt]]',
+      permissions: 'read-only',
+      check: ({ cwd, transcript }) =>
+        existsSync(join(cwd, 'patched-by-codex.txt'))
+          ? 'a read-only run created the file'
+          : has(transcript, 'item/fileChange/requestApproval', 'no approval was asked'),
+    },
+    'escalation-declined': {
+      prompt: 'Escalate [[mock:escalate=touch escalated-by-codex.txt]]',
+      permissions: 'read-only',
+      check: ({ cwd, transcript }) =>
+        existsSync(join(cwd, 'escalated-by-codex.txt'))
+          ? 'the declined command ran'
+          : has(transcript, 'item/commandExecution/requestApproval', 'no approval was asked'),
+    },
+    'escalation-accepted': {
+      prompt: 'Escalate [[mock:escalate=touch escalated-by-codex.txt]]',
+      permissions: 'read-only',
+      approvals: 'accept',
+      check: ({ cwd }) =>
+        existsSync(join(cwd, 'escalated-by-codex.txt')) ? undefined : 'the command did not run',
+    },
+    thinking: { prompt: 'Think first [[mock:thinking]]', permissions: 'workspace-write' },
+    interrupt: {
+      prompt: 'Take your time [[mock:stall]]',
+      permissions: 'workspace-write',
+      interruptAfterFirstDelta: true,
+      check: ({ transcript }) =>
+        has(transcript, '"status":"interrupted"', 'the turn did not end interrupted'),
+    },
+    'error-500': {
+      prompt: 'Fail please [[mock:error=500]]',
+      permissions: 'workspace-write',
+      // One retry, so the fixture shows an `error` notification with willRetry: true.
+      extraArgs: ['-c', 'model_providers.mock.stream_max_retries=1'],
+      check: ({ transcript }) => has(transcript, '"willRetry":true', 'no retry was reported'),
+    },
+    'resume-recall': {
+      setup: {
+        prompt: 'Remember the word pineapple [[mock:tool]]',
+        permissions: 'workspace-write',
+      },
+      prompt: 'What did I ask before? [[mock:recall]]',
+      permissions: 'workspace-write',
+      resume: 'setup',
+      check: ({ transcript }) =>
+        transcript.includes('Remember the word pineapple') && transcript.includes('hello-from-tool')
+          ? undefined
+          : 'the recall answer does not mention the earlier prompt and tool output',
+    },
+    'resume-unknown-thread': {
+      prompt: 'hello',
+      permissions: 'workspace-write',
+      resume: unknownSessionId,
+      check: ({ transcript }) => has(transcript, 'no rollout found', 'expected "no rollout found"'),
+    },
+  };
+
+  async function record(name, scenario) {
+    const folder = mkdtempSync(join(tmpdir(), 'record-codex-'));
+    const paths = {
+      root: folder,
+      cwd: join(folder, 'work'),
+      home: join(folder, 'home'),
+      codexHome: join(folder, 'codex-home'),
+    };
+    for (const path of [paths.cwd, paths.home]) mkdirSync(path);
+    try {
+      const home = await createCodexHome({
+        directory: paths.codexHome,
+        modelServerUrl: server.url,
+        codexBinary: binary,
+      });
+      let resumeThreadId = scenario.resume;
+      if (scenario.setup) {
+        const setup = await runTurn(scenario.setup, paths, home);
+        resumeThreadId = setup.threadId;
+      }
+      const turn = await runTurn({ ...scenario, resume: resumeThreadId }, paths, home);
+      const scrubPaths = createPathScrubber([
+        [paths.cwd, '<CWD>'],
+        [paths.codexHome, '<CODEX_HOME>'],
+        [paths.home, '<HOME>'],
+        [paths.root, '<TMP>'],
+      ]);
+      const scrubIds = createIdScrubber(turn.threadId ?? resumeThreadId);
+      const scrub = (text) => scrubIds(scrubPaths(text));
+      writeFileSync(
+        join(fixturesDirectory, `${name}.jsonl`),
+        turn.entries.map((entry) => JSON.stringify(fixtureLine(entry, scrub)) + '\n').join(''),
+      );
+      const meta = {
+        scenario: name,
+        codexVersion: version,
+        argv: ['codex', ...turn.args].map(scrub),
+        permissions: scenario.permissions,
+        approvals: scenario.approvals ?? 'decline',
+        interrupted: Boolean(scenario.interruptAfterFirstDelta),
+        exitCode: turn.exit.exitCode,
+        signal: turn.exit.signal,
+        stderrTail: scrub(turn.stderrTail),
+        modelReplies: turn.replies,
+      };
+      writeFileSync(
+        join(fixturesDirectory, `${name}.meta.json`),
+        JSON.stringify(meta, null, 2) + '\n',
+      );
+      const transcript = turn.entries.map((entry) => entry.line).join('\n');
+      return scenario.check?.({ ...turn, transcript, cwd: paths.cwd });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }
+
+  /** One turn driven the way the provider drives it, keeping every line of the conversation. */
+  async function runTurn(turn, paths, home) {
+    const approvals = turn.approvals ?? 'decline';
+    const args = buildCodexArgs(turn.extraArgs);
+    const env = buildCodexEnvironment(
+      { PATH: process.env.PATH, HOME: paths.home, ...home.environment },
+      undefined,
+      paths.cwd,
+    );
+    const firstRequest = server.requests.length;
+    const appServer = await startCodexAppServer({
+      binary,
+      args,
+      cwd: paths.cwd,
+      env,
+      answer: (request) => answerCodexServerRequest(request, approvals),
+    });
+    const { client } = appServer;
+    const ids = {};
+    const entries = [];
+    let interrupting;
+    let settle;
+    const settled = new Promise((resolve) => (settle = resolve));
+    const reading = (async () => {
+      for await (const entry of client.transcript()) {
+        entries.push(entry);
+        if (entry.direction !== 'received') continue;
+        if (turn.interruptAfterFirstDelta && !interrupting) {
+          if (entry.line.includes('"item/agentMessage/delta"')) {
+            // Like a caller pressing stop shortly after the answer started streaming.
+            interrupting = delay(200).then(() =>
+              client.request('turn/interrupt', ids, { timeoutMs: 2000 }).catch(() => undefined),
+            );
+          }
+        }
+        if (entry.line.includes('"turn/completed"') && entry.line.includes(ids.turnId)) settle();
+      }
+      settle();
+    })();
+    const watchdog = setTimeout(settle, 60_000);
+    try {
+      await client.request('initialize', buildCodexInitializeParams('0.0.0-recording'));
+      client.notify('initialized');
+      const thread = buildCodexThreadRequest({
+        cwd: paths.cwd,
+        permissions: turn.permissions,
+        resumeThreadId: turn.resume,
+      });
+      const threadResult = await client.request(thread.method, thread.params);
+      ids.threadId = threadResult.thread.id;
+      const turnResult = await client.request(
+        'turn/start',
+        buildCodexTurnParams(ids.threadId, turn.prompt),
+      );
+      ids.turnId = turnResult.turn.id;
+      await settled;
+    } catch {
+      // A refusal (unknown thread…) is in the transcript.
+    } finally {
+      clearTimeout(watchdog);
+      await appServer.shutdown();
+      await reading;
+    }
+    const exit = await appServer.child.finished;
+    if (turn.interruptAfterFirstDelta) await server.waitForAllStreamsClosed(5000);
+    const replies = server.requests.slice(firstRequest).map((request) => request.reply);
+    return {
+      args,
+      entries,
+      exit,
+      stderrTail: appServer.stderrTail(),
+      replies,
+      threadId: ids.threadId,
+    };
+  }
+
+  return { fixturesDirectory, scenarios, record };
+}
+
+/** A transcript entry as a fixture line: the message itself, or the raw line if not JSON. */
+function fixtureLine(entry, scrub) {
+  const line = scrub(entry.line);
+  try {
+    return { direction: entry.direction, message: JSON.parse(line) };
+  } catch {
+    return { direction: entry.direction, line };
+  }
+}
+
+/**
+ * Replaces the ids that change with every recording: the run's thread id, other UUIDs (turns,
+ * items) and the scripted server's `msg_…`/`call_…`/`rs_…` ids, numbered by first appearance.
+ */
+function createIdScrubber(threadId) {
+  const seen = new Map(threadId ? [[threadId, '<THREAD_ID>']] : []);
+  const counts = new Map();
+  const placeholder = (id, kind) => {
+    if (!seen.has(id)) {
+      const count = (counts.get(kind) ?? 0) + 1;
+      counts.set(kind, count);
+      seen.set(id, `<${kind}_${count}>`);
+    }
+    return seen.get(id);
+  };
+  return (text) =>
+    text
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (id) =>
+        id === unknownSessionId ? id : placeholder(id, 'UUID'),
+      )
+      .replace(/\b(msg|call|rs|fc|ctc|resp)_[0-9a-zA-Z]{12,}/g, (id, prefix) =>
+        placeholder(id, prefix.toUpperCase()),
+      );
 }

@@ -1,8 +1,12 @@
 import type { ServerConfig } from '../config/index.js';
 import { createClaudeCodeProvider } from './claude-code/index.js';
+import { createCodexProvider } from './codex/index.js';
 import { createProviderRegistry, type ProviderRegistry } from './provider-registry.js';
 
 /** Every provider this build ships, configured from the server configuration. */
 export function createDefaultProviderRegistry(config: ServerConfig): ProviderRegistry {
-  return createProviderRegistry([createClaudeCodeProvider(config.providers['claude-code'] ?? {})]);
+  return createProviderRegistry([
+    createClaudeCodeProvider(config.providers['claude-code'] ?? {}),
+    createCodexProvider(config.providers.codex ?? {}),
+  ]);
 }
