@@ -1,8 +1,8 @@
 // Benchmark: wall time of one plain `run_agent` through the built stdio server next to one
-// direct `claude -p` run with the same arguments, against the same scripted model server,
-// measured in this process. Reports medians and the ratio, plus the server's resident memory.
+// direct CLI run (`claude -p …`, `codex exec --json …`) against the same scripted model server,
+// measured in this process, interleaved. Reports medians, the ratio, and the server's memory.
 //
-//   npm run bench [-- --runs 7]
+//   npm run bench [-- --runs 7] [-- --provider codex]
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,16 +13,17 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 
 const repository = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '7' }, provider: { type: 'string', multiple: true } },
+});
 const runs = Number(values.runs);
-const dist = (path) => join(repository, 'dist', path);
-const { startScriptedModelServer } = await import(
-  dist('test/support/scripted-model-server/index.js')
-);
-const { buildClaudeCodeArgs } = await import(dist('src/providers/claude-code/claude-code-args.js'));
-const { findClaudeCodeBinary } = await import(
-  dist('src/providers/claude-code/claude-code-binary.js')
-);
+const providers = values.provider ?? ['claude-code', 'codex'];
+const dist = (path) => import(join(repository, 'dist', path));
+const { startScriptedModelServer } = await dist('test/support/scripted-model-server/index.js');
+const { createCodexHome } = await dist('test/support/codex-home.js');
+const { buildClaudeCodeArgs } = await dist('src/providers/claude-code/claude-code-args.js');
+const { findClaudeCodeBinary } = await dist('src/providers/claude-code/claude-code-binary.js');
+const { findCodexBinary } = await dist('src/providers/codex/codex-binary.js');
 
 const base = await mkdtemp(join(tmpdir(), 'subagent-mcp-bench-'));
 const workspace = join(base, 'workspace');
@@ -30,6 +31,10 @@ await Promise.all(
   ['workspace', 'claude-config', 'home', 'state'].map((name) => mkdir(join(base, name))),
 );
 const model = await startScriptedModelServer();
+const codexHome = await createCodexHome({
+  directory: join(base, 'codex-home'),
+  modelServerUrl: model.url,
+});
 const environment = {
   PATH: process.env.PATH ?? '/usr/bin:/bin',
   HOME: join(base, 'home'),
@@ -39,13 +44,23 @@ const environment = {
   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
   DISABLE_AUTOUPDATER: '1',
   CLAUDE_CODE_MAX_RETRIES: '0',
+  ...codexHome.environment,
 };
 const prompt = 'Say hello';
-const binary = findClaudeCodeBinary({ environment: process.env });
+const directCommands = {
+  'claude-code': () => [
+    findClaudeCodeBinary({ environment: process.env }),
+    buildClaudeCodeArgs({ prompt, model: 'mock-model', permissions: 'workspace-write' }),
+  ],
+  codex: () => [
+    findCodexBinary({ environment: process.env }),
+    ['exec', '--json', '--skip-git-repo-check', '-s', 'workspace-write', prompt],
+  ],
+};
 const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
 
-async function directRun() {
-  const args = buildClaudeCodeArgs({ prompt, model: 'mock-model', permissions: 'workspace-write' });
+async function directRun(provider) {
+  const [binary, args] = directCommands[provider]();
   const started = performance.now();
   await new Promise((resolve, reject) => {
     const child = spawn(binary, args, {
@@ -57,7 +72,7 @@ async function directRun() {
     child.stderr.resume();
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`claude exited ${code}`)),
+      code === 0 ? resolve() : reject(new Error(`${binary} exited ${code}`)),
     );
   });
   return performance.now() - started;
@@ -65,17 +80,30 @@ async function directRun() {
 
 const transport = new StdioClientTransport({
   command: process.execPath,
-  args: [dist('src/cli.js'), '--allowed-root', workspace, '--state-dir', join(base, 'state')],
+  args: [
+    join(repository, 'dist/src/cli.js'),
+    '--allowed-root',
+    workspace,
+    '--state-dir',
+    join(base, 'state'),
+  ],
   cwd: workspace,
   env: environment,
   stderr: 'ignore',
 });
 const client = new Client({ name: 'bench', version: '1.0.0' });
 
-async function serverRun() {
+async function serverRun(provider) {
   const started = performance.now();
   const result = await client.callTool(
-    { name: 'run_agent', arguments: { prompt, model: 'mock-model' } },
+    {
+      name: 'run_agent',
+      arguments: {
+        provider,
+        prompt,
+        ...(provider === 'claude-code' ? { model: 'mock-model' } : {}),
+      },
+    },
     undefined,
     { onprogress: () => undefined, timeout: 60_000 },
   );
@@ -90,30 +118,34 @@ async function residentMegabytes(pid) {
 
 try {
   await client.connect(transport);
-  await directRun();
-  await serverRun();
-  const direct = [];
-  const viaServer = [];
-  for (let index = 0; index < runs; index += 1) {
-    direct.push(await directRun());
-    viaServer.push(await serverRun());
+  for (const provider of providers) {
+    await directRun(provider);
+    await serverRun(provider);
+    const direct = [];
+    const viaServer = [];
+    for (let index = 0; index < runs; index += 1) {
+      direct.push(await directRun(provider));
+      viaServer.push(await serverRun(provider));
+    }
+    const [binary, args] = directCommands[provider]();
+    const directMedian = median(direct);
+    const serverMedian = median(viaServer);
+    console.log(
+      `${provider}: plain prompt, ${runs} runs each (interleaved), scripted model on 127.0.0.1`,
+    );
+    console.log(`  direct: ${binary.split('/').pop()} ${args.slice(0, -1).join(' ')} "<prompt>"`);
+    console.log(
+      `  direct CLI run               median ${directMedian.toFixed(0)} ms  (min ${Math.min(...direct).toFixed(0)})`,
+    );
+    console.log(
+      `  run_agent via stdio server   median ${serverMedian.toFixed(0)} ms  (min ${Math.min(...viaServer).toFixed(0)})`,
+    );
+    console.log(
+      `  ratio server/direct: ${(serverMedian / directMedian).toFixed(3)}  (difference ${(serverMedian - directMedian).toFixed(0)} ms)`,
+    );
   }
-  const directMedian = median(direct);
-  const serverMedian = median(viaServer);
   console.log(
-    `claude-code, plain prompt, ${runs} runs each (interleaved), scripted model on 127.0.0.1`,
-  );
-  console.log(
-    `  direct claude -p          median ${directMedian.toFixed(0)} ms  (min ${Math.min(...direct).toFixed(0)})`,
-  );
-  console.log(
-    `  run_agent via stdio server median ${serverMedian.toFixed(0)} ms  (min ${Math.min(...viaServer).toFixed(0)})`,
-  );
-  console.log(
-    `  ratio server/direct: ${(serverMedian / directMedian).toFixed(3)}  (overhead ${(serverMedian - directMedian).toFixed(0)} ms)`,
-  );
-  console.log(
-    `  server resident memory after the runs: ${(await residentMegabytes(transport.pid)).toFixed(1)} MiB`,
+    `server resident memory after the runs: ${(await residentMegabytes(transport.pid)).toFixed(1)} MiB`,
   );
 } finally {
   await client.close();
