@@ -44,6 +44,7 @@ async function main(): Promise<number> {
   const reason = await serving.closed;
   if (runs.activeRuns > 0) log(`${reason}: ending ${runs.activeRuns} running sub-agent(s)`);
   await runs.shutdown();
+  await registry.dispose();
   await server.close().catch(() => undefined);
   return 0;
 }

@@ -85,4 +85,9 @@ export interface AgentProvider {
    * that stops iterating early ends the agent process (cleanup lives in `finally`).
    */
   run(request: ProviderRunRequest): AsyncIterable<AgentEvent>;
+  /**
+   * Releases what outlives a run (e.g. a warm agent server). Called once when subagent-mcp
+   * shuts down, after every run has ended. Must not throw.
+   */
+  dispose?(): Promise<void>;
 }

@@ -7,6 +7,8 @@ export interface ProviderRegistry {
   has(id: string): boolean;
   list(): readonly AgentProvider[];
   ids(): readonly string[];
+  /** Disposes every provider (warm servers…); never throws. */
+  dispose(): Promise<void>;
 }
 
 export function createProviderRegistry(providers: readonly AgentProvider[]): ProviderRegistry {
@@ -25,5 +27,10 @@ export function createProviderRegistry(providers: readonly AgentProvider[]): Pro
     has: (id) => byId.has(id),
     list: () => [...byId.values()],
     ids: () => [...byId.keys()],
+    async dispose() {
+      await Promise.allSettled(
+        [...byId.values()].map((provider) => provider.dispose?.() ?? Promise.resolve()),
+      );
+    },
   };
 }

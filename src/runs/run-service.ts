@@ -15,6 +15,7 @@ import {
   readNestingDepth,
 } from './nesting-depth.js';
 import { resolveAllowedCwd } from './resolve-cwd.js';
+import { createSessionLock } from './session-lock.js';
 import type { RunOutcome } from './run-outcome.js';
 import type { SessionRecord, SessionStore } from './session-store.js';
 
@@ -77,6 +78,7 @@ export function createRunService(options: RunServiceOptions): RunService {
   const limiter = createConcurrencyLimiter(config.maxConcurrentRuns);
   const shutdownController = new AbortController();
   const active = new Set<Promise<unknown>>();
+  const sessionLock = createSessionLock();
 
   const prompted = (prompt: string) => {
     if (typeof prompt !== 'string' || prompt.trim() === '') {
@@ -93,46 +95,48 @@ export function createRunService(options: RunServiceOptions): RunService {
     const provider = registry.get(prepared.providerId);
     const timeoutSeconds = boundedTimeout(prepared.timeoutSeconds, config);
     const signal = AbortSignal.any([context.signal, shutdownController.signal]);
-    const release = await limiter.acquire(signal, context.onQueued);
     const sessionId = prepared.session?.id ?? sessions.newId();
-    const createdAt = prepared.session?.createdAt ?? new Date().toISOString();
-    const record = (nativeSessionId: string, model: string | undefined): SessionRecord => ({
-      id: sessionId,
-      provider: provider.id,
-      cwd: prepared.cwd,
-      nativeSessionId,
-      model,
-      createdAt,
-      updatedAt: new Date().toISOString(),
-    });
-    const running = executeRun({
-      provider,
-      sessionId,
-      signal,
-      timeoutMs: timeoutSeconds * 1000,
-      idleTimeoutMs: config.timeouts.idleSeconds * 1000,
-      request: {
-        prompt: prepared.prompt,
+    return sessionLock.run(sessionId, signal, async () => {
+      const release = await limiter.acquire(signal, context.onQueued);
+      const createdAt = prepared.session?.createdAt ?? new Date().toISOString();
+      const record = (nativeSessionId: string, model: string | undefined): SessionRecord => ({
+        id: sessionId,
+        provider: provider.id,
         cwd: prepared.cwd,
-        model: prepared.model,
-        instructions: prepared.instructions,
-        permissions: prepared.permissions,
-        resumeNativeSessionId: prepared.session?.nativeSessionId,
-        environment: { ...options.environment, [depthEnvironmentVariable]: String(depth + 1) },
-      },
-      onEvent: context.onEvent,
-      onSessionStarted: (nativeSessionId, model) => sessions.save(record(nativeSessionId, model)),
+        nativeSessionId,
+        model,
+        createdAt,
+        updatedAt: new Date().toISOString(),
+      });
+      const running = executeRun({
+        provider,
+        sessionId,
+        signal,
+        timeoutMs: timeoutSeconds * 1000,
+        idleTimeoutMs: config.timeouts.idleSeconds * 1000,
+        request: {
+          prompt: prepared.prompt,
+          cwd: prepared.cwd,
+          model: prepared.model,
+          instructions: prepared.instructions,
+          permissions: prepared.permissions,
+          resumeNativeSessionId: prepared.session?.nativeSessionId,
+          environment: { ...options.environment, [depthEnvironmentVariable]: String(depth + 1) },
+        },
+        onEvent: context.onEvent,
+        onSessionStarted: (nativeSessionId, model) => sessions.save(record(nativeSessionId, model)),
+      });
+      active.add(running);
+      try {
+        const outcome = await running;
+        if (outcome.nativeSessionId)
+          await sessions.save(record(outcome.nativeSessionId, outcome.model));
+        return outcome;
+      } finally {
+        active.delete(running);
+        release();
+      }
     });
-    active.add(running);
-    try {
-      const outcome = await running;
-      if (outcome.nativeSessionId)
-        await sessions.save(record(outcome.nativeSessionId, outcome.model));
-      return outcome;
-    } finally {
-      active.delete(running);
-      release();
-    }
   };
 
   return {

@@ -156,6 +156,52 @@ describe('sessions', () => {
   });
 });
 
+describe('one turn at a time per session', () => {
+  it('runs two concurrent resumes of one session one after the other', async () => {
+    const spans: Array<{ prompt: string; start: number; end: number }> = [];
+    const provider = createScriptedProvider((request) => {
+      const span = { prompt: request.prompt, start: Date.now(), end: 0 };
+      spans.push(span);
+      return [
+        ...quick(request).slice(0, 1),
+        { wait: 200 },
+        {
+          type: 'run-end',
+          status: 'completed',
+          text: `done ${request.prompt}`,
+          finishReason: { unified: 'stop' },
+        },
+      ];
+    });
+    server = await startInMemoryServer({ providers: [provider] });
+    const first = await call(server, 'run_agent', { prompt: 'one' });
+    const sessionId = first.structured.session_id;
+    const [a, b] = await Promise.all([
+      call(server, 'resume_agent', { session_id: sessionId, prompt: 'two' }),
+      call(server, 'resume_agent', { session_id: sessionId, prompt: 'three' }),
+    ]);
+    expect([a.structured.text, b.structured.text]).toEqual(['done two', 'done three']);
+    const [, second, third] = spans;
+    expect(third!.start - second!.start).toBeGreaterThanOrEqual(190);
+  });
+
+  it('lets different sessions run at the same time', async () => {
+    const provider = createScriptedProvider((request) => [
+      ...quick(request).slice(0, 1),
+      { waitForAbort: true },
+    ]);
+    server = await startInMemoryServer({ providers: [provider] });
+    const target = server;
+    const runs = [
+      call(target, 'run_agent', { prompt: 'a', timeout_seconds: 30 }),
+      call(target, 'run_agent', { prompt: 'b', timeout_seconds: 30 }),
+    ];
+    await expect.poll(() => target.runs.activeRuns).toBe(2);
+    await target.runs.shutdown();
+    await Promise.allSettled(runs);
+  });
+});
+
 describe('cancellation, timeouts and the queue', () => {
   it('ends the run when the client cancels, sends no result, and keeps serving', async () => {
     const provider = createScriptedProvider((request) =>
