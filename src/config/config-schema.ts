@@ -15,6 +15,10 @@ export const providerSettingsSchema = z.strictObject({
   extraArgs: z.array(z.string()).optional(),
   /** How the agent's requests for more permission are answered (default: decline). */
   approvals: z.enum(['decline', 'accept']).optional(),
+  /** Use this running agent server (opencode) instead of starting one. */
+  serverUrl: z.url({ protocol: /^https?$/ }).optional(),
+  serverUsername: z.string().min(1).optional(),
+  serverPassword: z.string().min(1).optional(),
 });
 
 export const configSchema = z.strictObject({

@@ -42,6 +42,13 @@ export interface ProviderSettings {
    * `decline` (the default) or `accept`. Answered at once either way.
    */
   approvals?: ApprovalPolicy;
+  /**
+   * For providers that talk to an agent server (opencode): use this running server instead of
+   * starting one. Basic-auth credentials when it needs them.
+   */
+  serverUrl?: string;
+  serverUsername?: string;
+  serverPassword?: string;
 }
 
 export type ApprovalPolicy = 'decline' | 'accept';
