@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { createCodexHome } from './codex-home.js';
+import { createOpencodeEnvironment } from './opencode-environment.js';
 import { findProcessesWithMarker } from './process-probe.js';
 import { createProgressRecorder } from './progress-recorder.js';
 import {
@@ -61,6 +62,10 @@ export async function createAgentTestEnvironment(): Promise<AgentTestEnvironment
   await mkdir(join(base, 'claude-config'), { recursive: true });
   await mkdir(join(base, 'home'), { recursive: true });
   const model = await startScriptedModelServer();
+  const opencode = await createOpencodeEnvironment({
+    directory: join(base, 'opencode'),
+    modelServerUrl: model.url,
+  });
   const codex = await createCodexHome({
     directory: join(base, 'codex-home'),
     modelServerUrl: model.url,
@@ -78,6 +83,7 @@ export async function createAgentTestEnvironment(): Promise<AgentTestEnvironment
     DISABLE_AUTOUPDATER: '1',
     CLAUDE_CODE_MAX_RETRIES: '0',
     ...codex.environment,
+    ...opencode.environment,
     [marker.split('=')[0]!]: marker.split('=')[1]!,
   };
   const servers = new Set<StdioServerHandle>();

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { anthropicDialect } from './anthropic-dialect.js';
+import { chatCompletionsDialect } from './chat-completions-dialect.js';
 import { RequestRecorder, defaultWaitTimeoutMs } from './request-recorder.js';
 import { responsesDialect } from './responses-dialect.js';
 import type {
@@ -17,7 +18,7 @@ import type {
 } from './types.js';
 
 /** Dialects in routing order; the first one also shapes errors for unknown routes. */
-const dialects: readonly Dialect[] = [anthropicDialect, responsesDialect];
+const dialects: readonly Dialect[] = [anthropicDialect, responsesDialect, chatCompletionsDialect];
 const secretHeaders = new Set([
   'x-api-key',
   'authorization',

@@ -98,6 +98,14 @@ export function planSideReply(view: ConversationView): SteeringDecision {
   return { directive: undefined, reply: 'side text', plan: endTurn(blocks, 0) };
 }
 
+export const titleReplyText = 'Mock session title';
+
+/** A title-generation request (opencode's title agent): a short title, whatever the prompt says. */
+export function planTitleReply(): SteeringDecision {
+  const blocks: ReplyBlock[] = [{ kind: 'text', text: titleReplyText }];
+  return { directive: undefined, reply: 'title', plan: endTurn(blocks, 0) };
+}
+
 /** The reply to a main-turn request. */
 export function planMainReply(view: ConversationView): SteeringDecision {
   const directives = parseDirectives(view.newestUserPrompt);
@@ -182,7 +190,8 @@ function toolPlan(
 
 /**
  * `[[mock:patch=<relative path>]]`: add that file through the offered apply_patch tool (freeform
- * or JSON); without one (Claude Code), write it with a Write-like tool; else say so in text.
+ * or JSON); without one (Claude Code, opencode), write it with a Write-like tool, else create it
+ * with an Edit-like tool (empty old text); else say so in text.
  */
 function patchPlan(
   view: ConversationView,
@@ -200,23 +209,41 @@ function patchPlan(
       : { kind: 'tool_use', name: patchTool.name, input: buildPatchInput(patchTool, patch) };
     return toolUse([...thinking, introduction, block], delay);
   }
+  const base = view.workingDirectory;
+  const filePath = base ? path.resolve(base, relativePath) : relativePath;
+  const content = `${patchedFileLine}\n`;
   const writeTool = findNamedTool(view.tools, 'Write');
   if (writeTool) {
-    const base = view.workingDirectory;
     const input = buildMinimalToolInput(writeTool, base);
-    if ('file_path' in input) {
-      input['file_path'] = base ? path.resolve(base, relativePath) : relativePath;
-    }
-    if ('content' in input) {
-      input['content'] = `${patchedFileLine}\n`;
-    }
+    setPresent(input, ['file_path', 'filePath'], filePath);
+    setPresent(input, ['content'], content);
     return toolUse(
       [...thinking, introduction, { kind: 'tool_use', name: writeTool.name, input }],
       delay,
     );
   }
-  const text = 'No apply_patch or Write tool was offered, so I cannot apply the patch.';
+  const editTool = findNamedTool(view.tools, 'Edit');
+  if (editTool) {
+    const input = buildMinimalToolInput(editTool, base);
+    setPresent(input, ['file_path', 'filePath'], filePath);
+    setPresent(input, ['old_string', 'oldString'], '');
+    setPresent(input, ['new_string', 'newString'], content);
+    return toolUse(
+      [...thinking, introduction, { kind: 'tool_use', name: editTool.name, input }],
+      delay,
+    );
+  }
+  const text = 'No apply_patch, Write or Edit tool was offered, so I cannot apply the patch.';
   return endTurn([...thinking, { kind: 'text', text }], delay);
+}
+
+/** Sets each of these properties that the input already has (the schema required it). */
+function setPresent(input: Record<string, unknown>, names: string[], value: unknown): void {
+  for (const name of names) {
+    if (name in input) {
+      input[name] = value;
+    }
+  }
 }
 
 function toolUse(blocks: ReplyBlock[], delay: number): SteeringDecision['plan'] {

@@ -187,6 +187,7 @@ function objectForSchema(schema: JsonSchema, context: ValueContext): Record<stri
 function stringForProperty(name: string, context: ValueContext): string {
   switch (name) {
     case 'file_path':
+    case 'filePath':
     case 'path':
     case 'notebook_path':
       return path.join(context.workingDirectory ?? os.tmpdir(), mockFileName);
