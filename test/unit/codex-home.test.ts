@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +19,8 @@ const codexBinary = path.join(
   repositoryRoot,
   'node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex',
 );
-const haveCodex = process.platform === 'linux' && process.arch === 'x64' && existsSync(codexBinary);
+// Only this platform's binary path is spelled out here; on Linux x64 a missing binary fails.
+const haveCodex = process.platform === 'linux' && process.arch === 'x64';
 
 interface ExecResult {
   code: number | null;
