@@ -3,6 +3,7 @@
  * Records what the real agent CLIs say, for the decoder tests:
  *   npm run build && node scripts/record-transcript.mjs [claude-code] [scenario…]
  *   npm run build && node scripts/record-transcript.mjs codex [scenario…]
+ *   npm run build && node scripts/record-transcript.mjs opencode [scenario…]
  * Each scenario runs the installed CLI against the scripted model server on 127.0.0.1, with
  * what our adapter builds (from dist/) and isolated config, home and temp folders.
  *
@@ -14,8 +15,14 @@
  *                                                          as {"direction","message"} ({"line"}
  *                                                          when it was not JSON)
  *   src/providers/codex/__fixtures__/<scenario>.meta.json  argv, exit, stderr, version
+ * opencode (`opencode serve`, driven by the provider itself) writes
+ *   src/providers/opencode/__fixtures__/<scenario>.jsonl      the run's HTTP exchanges
+ *                                                             ({"kind":"http",…}) and its /event
+ *                                                             payloads ({"kind":"sse","event"})
+ *   src/providers/opencode/__fixtures__/<scenario>.meta.json  session, outcome, version, events
  * with machine-specific paths, the port and random ids replaced by placeholders (<CWD>,
- * <CWD_SLUG>, <CONFIG>, <CODEX_HOME>, <HOME>, <TMP>, <PORT>, <THREAD_ID>, <UUID_n>, <MSG_n>…).
+ * <CWD_SLUG>, <CONFIG>, <CODEX_HOME>, <HOME>, <TMP>, <PORT>, <THREAD_ID>, <UUID_n>, <MSG_n>,
+ * <SES_n>, <PRT_n>…).
  * Exits 1 when a scenario's own check fails (the files are written anyway, to look at).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +35,11 @@ const dist = (path) => import(join(root, 'dist', path));
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const unknownSessionId = '00000000-0000-4000-8000-000000000000';
 
-const agents = { 'claude-code': createClaudeCodeRecorder, codex: createCodexRecorder };
+const agents = {
+  'claude-code': createClaudeCodeRecorder,
+  codex: createCodexRecorder,
+  opencode: createOpencodeRecorder,
+};
 const [first, ...rest] = process.argv.slice(2);
 const agent = first in agents ? first : 'claude-code';
 const requested = first in agents ? rest : process.argv.slice(2);
@@ -494,6 +505,246 @@ async function createCodexRecorder() {
   }
 
   return { fixturesDirectory, scenarios, record };
+}
+
+async function createOpencodeRecorder() {
+  const { createOpencodeEnvironment } = await dist('test/support/opencode-environment.js');
+  const { createOpencodeProvider } = await dist('src/providers/opencode/opencode-provider.js');
+  const { buildOpencodeServeArgs } = await dist('src/providers/opencode/opencode-args.js');
+  const { findOpencodeBinary, readOpencodeVersion } = await dist(
+    'src/providers/opencode/opencode-binary.js',
+  );
+  const fixturesDirectory = join(root, 'src/providers/opencode/__fixtures__');
+
+  const binary = findOpencodeBinary({ environment: process.env });
+  if (!binary) throw new Error('No opencode binary found (npm install, or set OPENCODE_BIN).');
+  const { version, failure } = await readOpencodeVersion(binary, { PATH: process.env.PATH ?? '' });
+  if (!version) throw new Error(failure);
+
+  const has = (text, expected, problem) => (text.includes(expected) ? undefined : problem);
+  const runEndOf = (events) => events.find((event) => event.type === 'run-end') ?? {};
+  /**
+   * Each scenario: one turn through the provider (plus an optional setup turn through another
+   * provider, so another `opencode serve`, with the same state), its permissions and approval
+   * policy, and a check on the outcome.
+   */
+  const scenarios = {
+    plain: { prompt: 'Say hello', permissions: 'workspace-write' },
+    'bash-tool': {
+      prompt: 'Run the greeting command [[mock:tool]]',
+      permissions: 'workspace-write',
+      check: ({ transcript }) => has(transcript, 'hello-from-tool', 'no tool output'),
+    },
+    thinking: { prompt: 'Think first [[mock:thinking]]', permissions: 'workspace-write' },
+    'write-file': {
+      prompt: 'Create the file [[mock:patch=written-by-opencode.txt]]',
+      permissions: 'workspace-write',
+      check: ({ cwd }) =>
+        existsSync(join(cwd, 'written-by-opencode.txt')) ? undefined : 'the file was not created',
+    },
+    'todo-plan': { prompt: 'Plan it [[mock:tooluse=todowrite]]', permissions: 'workspace-write' },
+    'permission-rejected-read-only': {
+      prompt: 'Create the file [[mock:patch=written-by-opencode.txt]]',
+      permissions: 'read-only',
+      check: ({ cwd, transcript, events }) =>
+        existsSync(join(cwd, 'written-by-opencode.txt'))
+          ? 'a read-only run created the file'
+          : (has(transcript, 'permission.asked', 'no permission was asked') ??
+            (runEndOf(events).status === 'completed' ? undefined : 'the run did not complete')),
+    },
+    'permission-accepted': {
+      prompt: 'Make it [[mock:tool=touch made-by-opencode.txt]]',
+      permissions: 'read-only',
+      approvals: 'accept',
+      check: ({ cwd }) =>
+        existsSync(join(cwd, 'made-by-opencode.txt')) ? undefined : 'the command did not run',
+    },
+    abort: {
+      prompt: 'Take your time [[mock:stall]]',
+      permissions: 'workspace-write',
+      interruptAfterFirstDelta: true,
+      check: ({ events }) =>
+        runEndOf(events).status === 'cancelled' ? undefined : 'the run did not end cancelled',
+    },
+    'error-401': {
+      prompt: 'Fail please [[mock:error=401]]',
+      permissions: 'workspace-write',
+      check: ({ events }) =>
+        runEndOf(events).error?.code === 'upstream_error' ? undefined : 'expected upstream_error',
+    },
+    'resume-recall': {
+      setup: {
+        prompt: 'Remember the word pineapple [[mock:tool]]',
+        permissions: 'workspace-write',
+      },
+      prompt: 'What did I ask before? [[mock:recall]]',
+      permissions: 'workspace-write',
+      resume: 'setup',
+      check: ({ transcript }) =>
+        transcript.includes('Remember the word pineapple') && transcript.includes('hello-from-tool')
+          ? undefined
+          : 'the recall answer does not mention the earlier prompt and tool output',
+    },
+    'resume-unknown-session': {
+      prompt: 'hello',
+      permissions: 'workspace-write',
+      resume: 'ses_000000000000000000000000000',
+      check: ({ events }) =>
+        runEndOf(events).error?.code === 'agent_error' ? undefined : 'expected agent_error',
+    },
+    'two-sessions-one-directory': {
+      prompt: 'marker-alpha [[mock:slow=40]]',
+      permissions: 'workspace-write',
+      alongside: 'marker-beta [[mock:slow=40]]',
+      check: ({ transcript }) =>
+        has(transcript, 'marker-beta', 'the other session is not on the recorded bus'),
+    },
+  };
+
+  async function record(name, scenario) {
+    const folder = mkdtempSync(join(tmpdir(), 'record-opencode-'));
+    const paths = { root: folder, cwd: join(folder, 'work'), home: join(folder, 'home') };
+    for (const path of [paths.cwd, paths.home]) mkdirSync(path);
+    try {
+      const state = await createOpencodeEnvironment({
+        directory: join(folder, 'state'),
+        modelServerUrl: server.url,
+      });
+      const environment = { PATH: process.env.PATH, HOME: paths.home, ...state.environment };
+      let resumeSessionId = scenario.resume;
+      if (scenario.setup) {
+        const setup = await runTurn(scenario.setup, paths, environment);
+        resumeSessionId = runEndOf(setup.events).nativeSessionId;
+      }
+      const turn = await runTurn({ ...scenario, resume: resumeSessionId }, paths, environment);
+      const serverPort = new URL(turn.serverUrl ?? 'http://127.0.0.1:0').port;
+      const scrubPaths = createPathScrubber([
+        [encodeURIComponent(paths.cwd), '<CWD_URLENCODED>'],
+        [paths.cwd, '<CWD>'],
+        [paths.cwd.slice(1), '<CWD_RELATIVE>'],
+        [join(folder, 'state'), '<STATE>'],
+        [paths.home, '<HOME>'],
+        [paths.root, '<TMP>'],
+        [join(folder, 'state').slice(1), '<STATE_RELATIVE>'],
+        [paths.root.slice(1), '<TMP_RELATIVE>'],
+        [`127.0.0.1:${serverPort}`, '127.0.0.1:<SERVER_PORT>'],
+      ]);
+      const scrubIds = createOpencodeIdScrubber();
+      const scrub = (text) => scrubIds(scrubPaths(text));
+      const lines = turn.transcript.map((entry) =>
+        scrub(JSON.stringify(opencodeFixtureLine(entry))),
+      );
+      writeFileSync(
+        join(fixturesDirectory, `${name}.jsonl`),
+        lines.map((line) => line + '\n').join(''),
+      );
+      const meta = {
+        scenario: name,
+        opencodeVersion: version,
+        argv: ['opencode', ...turn.argv],
+        prompt: scenario.prompt,
+        permissions: scenario.permissions,
+        approvals: scenario.approvals ?? 'decline',
+        resumed: resumeSessionId !== undefined,
+        interrupted: Boolean(scenario.interruptAfterFirstDelta),
+        sessionId: runEndOf(turn.events).nativeSessionId,
+        events: turn.events,
+        modelReplies: turn.replies,
+      };
+      writeFileSync(
+        join(fixturesDirectory, `${name}.meta.json`),
+        scrub(JSON.stringify(meta, null, 2)) + '\n',
+      );
+      const transcript = turn.transcript.map((entry) => JSON.stringify(entry)).join('\n');
+      return scenario.check?.({ ...turn, transcript, cwd: paths.cwd });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }
+
+  /** One turn through a new provider (so a new `opencode serve`), keeping its transcript. */
+  async function runTurn(turn, paths, environment) {
+    const transcript = [];
+    const provider = createOpencodeProvider(
+      { approvals: turn.approvals ?? 'decline' },
+      {
+        transcriptFor: (request) =>
+          request.prompt === turn.prompt ? (entry) => transcript.push(entry) : undefined,
+      },
+    );
+    const firstRequest = server.requests.length;
+    const controller = new AbortController();
+    const watchdog = setTimeout(() => controller.abort(), 60_000);
+    const run = async (prompt, record) => {
+      const events = [];
+      const request = {
+        prompt,
+        cwd: paths.cwd,
+        permissions: turn.permissions,
+        environment,
+        signal: record ? controller.signal : new AbortController().signal,
+        ...(turn.resume ? { resumeNativeSessionId: turn.resume } : {}),
+      };
+      for await (const event of provider.run(request)) {
+        events.push(event);
+        if (record && turn.interruptAfterFirstDelta && event.type === 'text-delta') {
+          // Like a caller pressing stop shortly after the answer started streaming.
+          if (!controller.signal.aborted) setTimeout(() => controller.abort(), 200);
+        }
+      }
+      return events;
+    };
+    try {
+      const [events] = await Promise.all([
+        run(turn.prompt, true),
+        ...(turn.alongside ? [run(turn.alongside, false)] : []),
+      ]);
+      const [described] = provider.servers.describe();
+      if (turn.interruptAfterFirstDelta) await server.waitForAllStreamsClosed(5000);
+      const replies = server.requests.slice(firstRequest).map((request) => request.reply);
+      return {
+        events,
+        transcript,
+        replies,
+        serverUrl: described?.url,
+        argv: buildOpencodeServeArgs(),
+      };
+    } finally {
+      clearTimeout(watchdog);
+      await provider.dispose();
+    }
+  }
+
+  return { fixturesDirectory, scenarios, record };
+}
+
+/** An opencode transcript entry as a fixture line: SSE payloads parsed when they are JSON. */
+function opencodeFixtureLine(entry) {
+  if (entry.kind !== 'sse') return entry;
+  try {
+    return { kind: 'sse', event: JSON.parse(entry.data) };
+  } catch {
+    return entry;
+  }
+}
+
+/**
+ * Replaces opencode's ids (`ses_…`, `msg_…`, `prt_…`, `evt_…`, `per_…`, `que_…`) and the
+ * scripted server's `call_…` ids by placeholders numbered by first appearance.
+ */
+function createOpencodeIdScrubber() {
+  const seen = new Map();
+  const counts = new Map();
+  return (text) =>
+    text.replace(/\b(ses|msg|prt|evt|per|que|call)_[0-9a-zA-Z]{10,}/g, (id, prefix) => {
+      if (!seen.has(id)) {
+        const kind = prefix.toUpperCase();
+        const count = (counts.get(kind) ?? 0) + 1;
+        counts.set(kind, count);
+        seen.set(id, `<${kind}_${count}>`);
+      }
+      return seen.get(id);
+    });
 }
 
 /** A transcript entry as a fixture line: the message itself, or the raw line if not JSON. */

@@ -1,6 +1,7 @@
 import type { ServerConfig } from '../config/index.js';
 import { createClaudeCodeProvider } from './claude-code/index.js';
 import { createCodexProvider } from './codex/index.js';
+import { createOpencodeProvider } from './opencode/index.js';
 import { createProviderRegistry, type ProviderRegistry } from './provider-registry.js';
 
 /** Every provider this build ships, configured from the server configuration. */
@@ -8,5 +9,6 @@ export function createDefaultProviderRegistry(config: ServerConfig): ProviderReg
   return createProviderRegistry([
     createClaudeCodeProvider(config.providers['claude-code'] ?? {}),
     createCodexProvider(config.providers.codex ?? {}),
+    createOpencodeProvider(config.providers.opencode ?? {}),
   ]);
 }

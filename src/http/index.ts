@@ -1,0 +1,2 @@
+export * from './http-request.js';
+export * from './event-stream.js';

@@ -1,0 +1,186 @@
+import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, delimiter, dirname, join } from 'node:path';
+import { execa } from 'execa';
+
+/** What to tell a user who has no `opencode`. */
+export const opencodeInstallHint =
+  'Install opencode: npm i -g opencode-ai (or set providers.opencode.binary, or connect to a ' +
+  'running server with providers.opencode.serverUrl)';
+
+export interface OpencodeBinaryLookup {
+  /** `providers.opencode.binary` from the configuration: used as given. */
+  configuredBinary?: string;
+  /** Read for SUBAGENT_MCP_OPENCODE_BIN, OPENCODE_BIN and PATH. */
+  environment: Readonly<Record<string, string | undefined>>;
+  platform?: NodeJS.Platform;
+  arch?: string;
+  /** Whether the CPU has AVX2 (the non-baseline builds need it); read from /proc/cpuinfo. */
+  hasAvx2?: boolean;
+  isMusl?: boolean;
+}
+
+const launcherPackage = 'opencode-ai';
+
+/**
+ * The `opencode` executable to run: the configured path, then `SUBAGENT_MCP_OPENCODE_BIN` or
+ * `OPENCODE_BIN`, then the native binary of a platform package beside us (not depending on the
+ * `opencode-ai` postinstall, without which its launcher is a failing stub), then `opencode` on
+ * PATH (the native binary beside it when it is the `opencode-ai` launcher). `undefined` when
+ * there is none.
+ */
+export function findOpencodeBinary(lookup: OpencodeBinaryLookup): string | undefined {
+  const explicit =
+    lookup.configuredBinary ??
+    nonEmpty(lookup.environment.SUBAGENT_MCP_OPENCODE_BIN) ??
+    nonEmpty(lookup.environment.OPENCODE_BIN);
+  if (explicit !== undefined) return explicit;
+  const platform = lookup.platform ?? process.platform;
+  const packages = opencodePlatformPackages({
+    platform,
+    arch: lookup.arch ?? process.arch,
+    hasAvx2: lookup.hasAvx2 ?? hasAvx2(platform),
+    isMusl: lookup.isMusl ?? (platform === 'linux' && isMusl()),
+  });
+  const require = createRequire(import.meta.url);
+  const beside = findNativeBinary(packages, platform, require);
+  if (beside !== undefined) return beside;
+  const onPath = findOnPath(lookup.environment.PATH ?? '', platform);
+  if (onPath === undefined) return undefined;
+  return nativeBinaryBehindLauncher(onPath, packages, platform) ?? onPath;
+}
+
+/**
+ * The platform packages `opencode-ai` depends on, best first, as its postinstall orders them:
+ * `opencode-<platform>-<arch>[-baseline][-musl]`, the baseline build first on a CPU without
+ * AVX2 and the musl builds first on musl.
+ */
+export function opencodePlatformPackages(target: {
+  platform: NodeJS.Platform;
+  arch: string;
+  hasAvx2: boolean;
+  isMusl: boolean;
+}): string[] {
+  const platform = target.platform === 'win32' ? 'windows' : target.platform;
+  if (!['linux', 'darwin', 'windows'].includes(platform)) return [];
+  if (target.arch !== 'x64' && target.arch !== 'arm64') return [];
+  const base = `opencode-${platform}-${target.arch}`;
+  const builds = target.arch === 'x64' ? [base, `${base}-baseline`] : [base];
+  if (!target.hasAvx2) builds.reverse();
+  if (platform !== 'linux') return builds;
+  const musl = builds.map((name) => `${name}-musl`);
+  return target.isMusl ? [...musl, ...builds] : [...builds, ...musl];
+}
+
+function findNativeBinary(
+  packages: readonly string[],
+  platform: NodeJS.Platform,
+  require: NodeJS.Require,
+): string | undefined {
+  const executable = platform === 'win32' ? 'opencode.exe' : 'opencode';
+  const requires = [
+    () => require,
+    // Nested inside the launcher package's own node_modules.
+    () => createRequire(require.resolve(`${launcherPackage}/package.json`)),
+  ];
+  for (const resolver of requires) {
+    for (const packageName of packages) {
+      try {
+        const packageJson = resolver().resolve(`${packageName}/package.json`);
+        const candidate = join(dirname(packageJson), 'bin', executable);
+        if (isExecutableFile(candidate)) return candidate;
+      } catch {
+        // Not installed there.
+      }
+    }
+  }
+  return undefined;
+}
+
+/** When `opencode` on PATH is the `opencode-ai` launcher, the native binary of a package beside it. */
+function nativeBinaryBehindLauncher(
+  launcher: string,
+  packages: readonly string[],
+  platform: NodeJS.Platform,
+): string | undefined {
+  try {
+    const target = realpathSync(launcher);
+    const packageJson = join(dirname(target), '..', 'package.json');
+    if (basename(dirname(dirname(target))) !== launcherPackage) return undefined;
+    return findNativeBinary(packages, platform, createRequire(packageJson));
+  } catch {
+    return undefined;
+  }
+}
+
+function findOnPath(path: string, platform: NodeJS.Platform): string | undefined {
+  const names = platform === 'win32' ? ['opencode.exe', 'opencode.cmd', 'opencode'] : ['opencode'];
+  for (const directory of path.split(delimiter)) {
+    if (directory === '') continue;
+    for (const name of names) {
+      const candidate = join(directory, name);
+      if (isExecutableFile(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let avx2Detected: boolean | undefined;
+let muslDetected: boolean | undefined;
+
+function hasAvx2(platform: NodeJS.Platform): boolean {
+  if (platform !== 'linux') return true;
+  if (avx2Detected === undefined) {
+    try {
+      avx2Detected = /\bavx2\b/.test(readFileSync('/proc/cpuinfo', 'latin1'));
+    } catch {
+      avx2Detected = true;
+    }
+  }
+  return avx2Detected;
+}
+
+function isMusl(): boolean {
+  // glibc reports its version in the process report; musl does not.
+  if (muslDetected === undefined) {
+    const header = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } })
+      .header;
+    muslDetected = header?.glibcVersionRuntime === undefined;
+  }
+  return muslDetected;
+}
+
+/** `opencode --version` (`1.18.33`), or why it failed. */
+export async function readOpencodeVersion(
+  binary: string,
+  environment: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<{ version?: string; failure?: string }> {
+  const result = await execa(binary, ['--version'], {
+    env: environment,
+    extendEnv: false,
+    stdin: 'ignore',
+    reject: false,
+    timeout: 10_000,
+    ...(signal ? { cancelSignal: signal } : {}),
+  });
+  const version = /\d+\.\d+\.\d+[\w.+-]*/.exec(String(result.stdout))?.[0];
+  if (!result.failed && version !== undefined) return { version };
+  const output = `${String(result.stdout)} ${String(result.stderr)}`.trim().slice(0, 300);
+  const detail = result.failed ? result.shortMessage : `unexpected output ${output}`;
+  return { failure: `${binary} --version failed: ${detail}` };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

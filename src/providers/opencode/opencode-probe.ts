@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { basicAuthorization } from '../../http/index.js';
+import type { ProviderProbe, ProviderSettings } from '../agent-provider.js';
+import { buildOpencodeServeArgs } from './opencode-args.js';
+import { findOpencodeBinary, opencodeInstallHint, readOpencodeVersion } from './opencode-binary.js';
+import { createOpencodeClient } from './opencode-client.js';
+import {
+  buildOpencodeEnvironment,
+  opencodeServerUsername,
+  withServerCredentials,
+} from './opencode-environment.js';
+import type { OpencodeConnection, OpencodeServerManager } from './opencode-server-manager.js';
+import { startOpencodeServer } from './opencode-server-process.js';
+import { opencodeConfigProvidersSchema, opencodeHealthSchema } from './opencode-wire.js';
+
+/** What to tell a user whose opencode has no model provider of its own. */
+export const opencodeLoginHint =
+  'configure a provider: `opencode auth login` or a provider in opencode.json ' +
+  '(or connect to a configured server with providers.opencode.serverUrl)';
+
+const startupTimeoutMs = 20_000;
+const questionTimeoutMs = 5000;
+
+type ProviderFacts = Pick<ProviderProbe, 'auth' | 'reason' | 'models'>;
+
+/**
+ * Version, whether a model provider is configured, and the models (`provider/model`). Asked of
+ * the configured server, else of the warm server when one runs, else of a short-lived
+ * `opencode serve` (~1.5 s). Never throws.
+ */
+export async function probeOpencode(
+  settings: ProviderSettings,
+  servers: OpencodeServerManager,
+  signal: AbortSignal | undefined,
+): Promise<ProviderProbe> {
+  try {
+    const current = servers.currentConnection();
+    if (settings.serverUrl !== undefined && current !== undefined) {
+      return await probeServer(current, signal);
+    }
+    const environment = buildOpencodeEnvironment(process.env, settings.env);
+    const binaryPath = findOpencodeBinary({ configuredBinary: settings.binary, environment });
+    if (binaryPath === undefined) {
+      return { available: false, auth: 'unknown', reason: opencodeInstallHint };
+    }
+    const { version, failure } = await readOpencodeVersion(binaryPath, environment, signal);
+    if (version === undefined) {
+      return {
+        available: false,
+        auth: 'unknown',
+        binaryPath,
+        reason: `${failure}. ${opencodeInstallHint}`,
+      };
+    }
+    const facts = current
+      ? await askProviders(current, signal)
+      : await askShortLivedServer(binaryPath, settings, environment, signal);
+    return { available: true, version, binaryPath, ...withoutUndefined(facts) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { available: false, auth: 'unknown', reason: `Probing opencode failed: ${message}` };
+  }
+}
+
+async function probeServer(
+  connection: OpencodeConnection,
+  signal: AbortSignal | undefined,
+): Promise<ProviderProbe> {
+  const client = createOpencodeClient({ connection, directory: process.cwd() });
+  try {
+    const health = await client.call({
+      path: '/global/health',
+      timeoutMs: questionTimeoutMs,
+      ...(signal ? { signal } : {}),
+    });
+    const version = opencodeHealthSchema.safeParse(health).data?.version;
+    const facts = await askProviders(connection, signal);
+    return { available: true, ...(version ? { version } : {}), ...withoutUndefined(facts) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      available: false,
+      auth: 'unknown',
+      reason: `The opencode server at ${connection.baseUrl} (providers.opencode.serverUrl) did not answer: ${message}`,
+    };
+  }
+}
+
+async function askShortLivedServer(
+  binary: string,
+  settings: ProviderSettings,
+  environment: Record<string, string>,
+  signal: AbortSignal | undefined,
+): Promise<ProviderFacts> {
+  const password = randomBytes(24).toString('base64url');
+  const server = await startOpencodeServer({
+    binary,
+    args: buildOpencodeServeArgs(settings.extraArgs),
+    cwd: process.cwd(),
+    env: withServerCredentials(environment, password),
+    startupTimeoutMs,
+  });
+  const stop = (): void => void server.stop();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const headers = { authorization: basicAuthorization(opencodeServerUsername, password) };
+    return await askProviders({ baseUrl: server.url, headers, pid: server.child.pid }, signal);
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    await server.stop();
+  }
+}
+
+/** `GET /config/providers`: the providers opencode would use, and their models. */
+async function askProviders(
+  connection: OpencodeConnection,
+  signal: AbortSignal | undefined,
+): Promise<ProviderFacts> {
+  const client = createOpencodeClient({ connection, directory: process.cwd() });
+  try {
+    const body = await client.call({
+      path: '/config/providers',
+      timeoutMs: questionTimeoutMs,
+      ...(signal ? { signal } : {}),
+    });
+    const { providers } = opencodeConfigProvidersSchema.parse(body);
+    const models = providers.flatMap((provider) =>
+      Object.keys(provider.models ?? {}).map((model) => `${provider.id}/${model}`),
+    );
+    // Without any configuration opencode still offers its own keyless free models (opencode/*).
+    const isConfigured = providers.some((provider) => provider.id !== 'opencode' || provider.key);
+    if (isConfigured) return { auth: 'ok', models };
+    const free = models.length > 0 ? ', only the free opencode/* models' : '';
+    const reason = `No model provider is configured${free}; ${opencodeLoginHint}.`;
+    return { auth: 'missing', reason, models };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { auth: 'unknown', reason: `Could not ask opencode for its providers: ${message}` };
+  }
+}
+
+function withoutUndefined(facts: ProviderFacts): ProviderFacts {
+  return {
+    auth: facts.auth,
+    ...(facts.reason ? { reason: facts.reason } : {}),
+    ...(facts.models && facts.models.length > 0 ? { models: facts.models } : {}),
+  };
+}

@@ -1,0 +1,97 @@
+import { AgentError } from '../../errors/index.js';
+import {
+  readLines,
+  spawnAgentProcess,
+  terminateProcessTree,
+  type AgentProcess,
+} from '../../process/index.js';
+
+export interface StartOpencodeServerOptions {
+  binary: string;
+  args: readonly string[];
+  /** The directory it starts in (`PWD`); every request names its own directory anyway. */
+  cwd: string;
+  env: Record<string, string>;
+  /** How long it may take to print its listening line (default 30 s; it takes ~1.5 s). */
+  startupTimeoutMs?: number;
+}
+
+/** A running `opencode serve` that reported its URL. */
+export interface OpencodeServerProcess {
+  /** `http://127.0.0.1:<port>`, as the server printed it. */
+  readonly url: string;
+  readonly child: AgentProcess;
+  /** The last lines it printed on stdout and stderr. */
+  output(): string;
+  /** SIGTERM (it exits in ~70 ms), then the rest of its process tree. Never rejects. */
+  stop(): Promise<void>;
+}
+
+const listeningLine = /listening on (https?:\/\/\S+)/;
+const outputLinesKept = 40;
+const defaultStartupTimeoutMs = 30_000;
+// opencode exits ~70 ms after SIGTERM; after a long life it once took a few seconds.
+const stopGraceMs = 5000;
+
+/**
+ * Spawns `opencode serve` and resolves once it printed `opencode server listening on <url>`.
+ * Requests sent before that line can hang forever, so the port is never probed. Rejects with
+ * `AgentError('spawn_failed')` (the process tree ended) when it cannot start, exits first or
+ * stays silent past the startup timeout; the message carries what it printed.
+ */
+export async function startOpencodeServer(
+  options: StartOpencodeServerOptions,
+): Promise<OpencodeServerProcess> {
+  const child = await spawnAgentProcess({
+    binary: options.binary,
+    args: options.args,
+    cwd: options.cwd,
+    env: options.env,
+  });
+  const lines: string[] = [];
+  const output = (): string => [...lines, child.stderrTail()].join('\n').trim();
+  const stop = once(() =>
+    terminateProcessTree(child, { gracefulSignal: 'SIGTERM', graceMs: stopGraceMs }),
+  );
+  const timeoutMs = options.startupTimeoutMs ?? defaultStartupTimeoutMs;
+
+  let reportUrl: (url: string | undefined) => void = () => undefined;
+  const announced = new Promise<string | undefined>((resolve) => (reportUrl = resolve));
+  // Read stdout for as long as the server lives, so its pipe never fills up.
+  void (async () => {
+    for await (const line of readLines(child.stdout)) {
+      lines.push(line);
+      if (lines.length > outputLinesKept) lines.shift();
+      const url = listeningLine.exec(line)?.[1];
+      if (url !== undefined) reportUrl(url.replace(/\/+$/, ''));
+    }
+    reportUrl(undefined);
+  })().catch(() => reportUrl(undefined));
+
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const exited = child.finished.then(() => undefined);
+  const url = await Promise.race([announced, exited, timedOut]);
+  clearTimeout(timer);
+  if (typeof url === 'string' && url !== 'timeout') return { url, child, output, stop };
+
+  await stop();
+  const exit = await child.finished;
+  const printed = output();
+  const why =
+    url === 'timeout'
+      ? `did not report that it was listening within ${timeoutMs / 1000} s`
+      : `exited (${exit.signal ?? `exit code ${exit.exitCode}`}) before it was listening`;
+  throw new AgentError(
+    'spawn_failed',
+    `${options.binary} serve ${why}${printed ? `. It printed:\n${printed.slice(-2000)}` : '.'}`,
+    { details: { binary: options.binary, exitCode: exit.exitCode, signal: exit.signal } },
+  );
+}
+
+function once(action: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= action());
+}
