@@ -40,13 +40,17 @@ async function main(): Promise<number> {
   const sessions = createSessionStore(config.stateDir);
   const runs = createRunService({ config, registry, sessions, environment: process.env });
   const server = createAgentServer({ config, registry, runs, sessions });
-  const serving = await serveStdio(server);
-  const reason = await serving.closed;
-  if (runs.activeRuns > 0) log(`${reason}: ending ${runs.activeRuns} running sub-agent(s)`);
-  await runs.shutdown();
-  await registry.dispose();
-  await server.close().catch(() => undefined);
-  return 0;
+  try {
+    const serving = await serveStdio(server);
+    const reason = await serving.closed;
+    if (runs.activeRuns > 0) log(`${reason}: ending ${runs.activeRuns} running sub-agent(s)`);
+    return 0;
+  } finally {
+    // Also on a fatal error: no sub-agent and no warm agent server may outlive us.
+    await runs.shutdown();
+    await registry.dispose();
+    await server.close().catch(() => undefined);
+  }
 }
 
 main().then(
