@@ -1,6 +1,10 @@
 // Benchmark: wall time of one plain `run_agent` through the built stdio server next to one
-// direct CLI run (`claude -p …`, `codex exec --json …`) against the same scripted model server,
-// measured in this process, interleaved. Reports medians, the ratio, and the server's memory.
+// direct CLI run (`claude -p …`, `codex exec --json …`, `opencode run --format json`) against
+// the same scripted model server, measured in this process, interleaved. Reports medians and
+// ratios, and the server's resident memory.
+//
+// opencode keeps one warm `opencode serve`: its first run_agent (cold: a fresh subagent-mcp per
+// sample) and its second run_agent (warm) are reported separately.
 //
 //   npm run bench [-- --runs 7] [-- --provider codex]
 import { spawn } from 'node:child_process';
@@ -17,13 +21,15 @@ const { values } = parseArgs({
   options: { runs: { type: 'string', default: '7' }, provider: { type: 'string', multiple: true } },
 });
 const runs = Number(values.runs);
-const providers = values.provider ?? ['claude-code', 'codex'];
+const providers = values.provider ?? ['claude-code', 'codex', 'opencode'];
 const dist = (path) => import(join(repository, 'dist', path));
 const { startScriptedModelServer } = await dist('test/support/scripted-model-server/index.js');
 const { createCodexHome } = await dist('test/support/codex-home.js');
+const { createOpencodeEnvironment } = await dist('test/support/opencode-environment.js');
 const { buildClaudeCodeArgs } = await dist('src/providers/claude-code/claude-code-args.js');
 const { findClaudeCodeBinary } = await dist('src/providers/claude-code/claude-code-binary.js');
 const { findCodexBinary } = await dist('src/providers/codex/codex-binary.js');
+const { findOpencodeBinary } = await dist('src/providers/opencode/opencode-binary.js');
 
 const base = await mkdtemp(join(tmpdir(), 'subagent-mcp-bench-'));
 const workspace = join(base, 'workspace');
@@ -33,6 +39,10 @@ await Promise.all(
 const model = await startScriptedModelServer();
 const codexHome = await createCodexHome({
   directory: join(base, 'codex-home'),
+  modelServerUrl: model.url,
+});
+const opencode = await createOpencodeEnvironment({
+  directory: join(base, 'opencode'),
   modelServerUrl: model.url,
 });
 const environment = {
@@ -45,6 +55,7 @@ const environment = {
   DISABLE_AUTOUPDATER: '1',
   CLAUDE_CODE_MAX_RETRIES: '0',
   ...codexHome.environment,
+  ...opencode.environment,
 };
 const prompt = 'Say hello';
 const directCommands = {
@@ -56,18 +67,27 @@ const directCommands = {
     findCodexBinary({ environment: process.env }),
     ['exec', '--json', '--skip-git-repo-check', '-s', 'workspace-write', prompt],
   ],
+  // opencode re-quotes argv words that hold spaces, so the prompt goes on stdin.
+  opencode: () => [
+    findOpencodeBinary({ environment: process.env }),
+    ['run', '--format', 'json', '--dir', workspace],
+    prompt,
+  ],
 };
 const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
+const describeMedians = (label, numbers) =>
+  `  ${label.padEnd(42)} median ${median(numbers).toFixed(0)} ms  (min ${Math.min(...numbers).toFixed(0)})`;
 
 async function directRun(provider) {
-  const [binary, args] = directCommands[provider]();
+  const [binary, args, stdinText] = directCommands[provider]();
   const started = performance.now();
   await new Promise((resolve, reject) => {
     const child = spawn(binary, args, {
       cwd: workspace,
-      env: environment,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...environment, PWD: workspace },
+      stdio: [stdinText === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (stdinText !== undefined) child.stdin.end(stdinText);
     child.stdout.resume();
     child.stderr.resume();
     child.on('error', reject);
@@ -78,22 +98,26 @@ async function directRun(provider) {
   return performance.now() - started;
 }
 
-const transport = new StdioClientTransport({
-  command: process.execPath,
-  args: [
-    join(repository, 'dist/src/cli.js'),
-    '--allowed-root',
-    workspace,
-    '--state-dir',
-    join(base, 'state'),
-  ],
-  cwd: workspace,
-  env: environment,
-  stderr: 'ignore',
-});
-const client = new Client({ name: 'bench', version: '1.0.0' });
+async function startServer() {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [
+      join(repository, 'dist/src/cli.js'),
+      '--allowed-root',
+      workspace,
+      '--state-dir',
+      join(base, 'state'),
+    ],
+    cwd: workspace,
+    env: environment,
+    stderr: 'ignore',
+  });
+  const client = new Client({ name: 'bench', version: '1.0.0' });
+  await client.connect(transport);
+  return { client, transport };
+}
 
-async function serverRun(provider) {
+async function serverRun(client, provider) {
   const started = performance.now();
   const result = await client.callTool(
     {
@@ -116,39 +140,59 @@ async function residentMegabytes(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-try {
-  await client.connect(transport);
-  for (const provider of providers) {
-    await directRun(provider);
-    await serverRun(provider);
-    const direct = [];
-    const viaServer = [];
-    for (let index = 0; index < runs; index += 1) {
-      direct.push(await directRun(provider));
-      viaServer.push(await serverRun(provider));
-    }
-    const [binary, args] = directCommands[provider]();
-    const directMedian = median(direct);
-    const serverMedian = median(viaServer);
-    console.log(
-      `${provider}: plain prompt, ${runs} runs each (interleaved), scripted model on 127.0.0.1`,
-    );
-    console.log(`  direct: ${binary.split('/').pop()} ${args.slice(0, -1).join(' ')} "<prompt>"`);
-    console.log(
-      `  direct CLI run               median ${directMedian.toFixed(0)} ms  (min ${Math.min(...direct).toFixed(0)})`,
-    );
-    console.log(
-      `  run_agent via stdio server   median ${serverMedian.toFixed(0)} ms  (min ${Math.min(...viaServer).toFixed(0)})`,
-    );
-    console.log(
-      `  ratio server/direct: ${(serverMedian / directMedian).toFixed(3)}  (difference ${(serverMedian - directMedian).toFixed(0)} ms)`,
-    );
+async function benchOneProcessPerTurn(client, provider) {
+  await directRun(provider);
+  await serverRun(client, provider);
+  const direct = [];
+  const viaServer = [];
+  for (let index = 0; index < runs; index += 1) {
+    direct.push(await directRun(provider));
+    viaServer.push(await serverRun(client, provider));
   }
+  const [binary, args] = directCommands[provider]();
   console.log(
-    `server resident memory after the runs: ${(await residentMegabytes(transport.pid)).toFixed(1)} MiB`,
+    `${provider}: plain prompt, ${runs} runs each (interleaved), scripted model on 127.0.0.1`,
   );
+  console.log(`  direct: ${binary.split('/').pop()} ${args.slice(0, -1).join(' ')} "<prompt>"`);
+  console.log(describeMedians('direct CLI run', direct));
+  console.log(describeMedians('run_agent via stdio server', viaServer));
+  console.log(`  ratio server/direct: ${(median(viaServer) / median(direct)).toFixed(3)}`);
+}
+
+async function benchOpencode() {
+  await directRun('opencode');
+  const direct = [];
+  const first = [];
+  const second = [];
+  for (let index = 0; index < runs; index += 1) {
+    direct.push(await directRun('opencode'));
+    const fresh = await startServer();
+    try {
+      first.push(await serverRun(fresh.client, 'opencode'));
+      second.push(await serverRun(fresh.client, 'opencode'));
+    } finally {
+      await fresh.client.close();
+    }
+  }
+  console.log(`opencode: plain prompt, ${runs} samples (interleaved), scripted model on 127.0.0.1`);
+  console.log(describeMedians('direct opencode run --format json', direct));
+  console.log(describeMedians('first run_agent (starts opencode serve)', first));
+  console.log(describeMedians('second run_agent (warm opencode serve)', second));
+  console.log(
+    `  ratio first/direct: ${(median(first) / median(direct)).toFixed(3)}, second/direct: ${(median(second) / median(direct)).toFixed(3)}`,
+  );
+}
+
+const shared = await startServer();
+try {
+  for (const provider of providers) {
+    if (provider === 'opencode') await benchOpencode();
+    else await benchOneProcessPerTurn(shared.client, provider);
+  }
+  const megabytes = await residentMegabytes(shared.transport.pid);
+  console.log(`server resident memory after the runs: ${megabytes.toFixed(1)} MiB`);
 } finally {
-  await client.close();
+  await shared.client.close();
   await model.close();
   await rm(base, { recursive: true, force: true });
 }
