@@ -2,3 +2,4 @@ export * from './spawn-agent-process.js';
 export * from './read-lines.js';
 export * from './terminate-process-tree.js';
 export * from './process-descendants.js';
+export * from './executables.js';

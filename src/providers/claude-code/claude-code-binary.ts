@@ -1,7 +1,13 @@
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, delimiter, dirname, join } from 'node:path';
-import { execa } from 'execa';
+import { basename, dirname, join } from 'node:path';
+import {
+  nonEmpty,
+  findExecutableOnPath,
+  isMuslLibc,
+  isExecutableFile,
+  readExecutableVersion,
+} from '../../process/index.js';
 
 /** What to tell a user who has no `claude`. */
 export const claudeCodeInstallHint =
@@ -34,7 +40,10 @@ export function findClaudeCodeBinary(lookup: ClaudeCodeBinaryLookup): string | u
   const platform = lookup.platform ?? process.platform;
   return (
     findPlatformPackageBinary(platform, lookup.arch ?? process.arch) ??
-    findOnPath(lookup.environment.PATH ?? '', platform)
+    findExecutableOnPath('claude', lookup.environment.PATH ?? '', {
+      platform,
+      accept: (candidate) => !isWrapperStub(candidate),
+    })
   );
 }
 
@@ -53,7 +62,11 @@ export function claudeCodePlatformPackage(
 }
 
 function findPlatformPackageBinary(platform: NodeJS.Platform, arch: string): string | undefined {
-  const packageName = claudeCodePlatformPackage(platform, arch, platform === 'linux' && isMusl());
+  const packageName = claudeCodePlatformPackage(
+    platform,
+    arch,
+    platform === 'linux' && isMuslLibc(),
+  );
   if (packageName === undefined) return undefined;
   const executable = platform === 'win32' ? 'claude.exe' : 'claude';
   const require = createRequire(import.meta.url);
@@ -75,18 +88,6 @@ function findPlatformPackageBinary(platform: NodeJS.Platform, arch: string): str
   return undefined;
 }
 
-function findOnPath(path: string, platform: NodeJS.Platform): string | undefined {
-  const names = platform === 'win32' ? ['claude.exe', 'claude.cmd', 'claude'] : ['claude'];
-  for (const directory of path.split(delimiter)) {
-    if (directory === '') continue;
-    for (const name of names) {
-      const candidate = join(directory, name);
-      if (isExecutableFile(candidate) && !isWrapperStub(candidate)) return candidate;
-    }
-  }
-  return undefined;
-}
-
 function isWrapperStub(path: string): boolean {
   try {
     const target = realpathSync(path);
@@ -96,48 +97,5 @@ function isWrapperStub(path: string): boolean {
   }
 }
 
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-let muslDetected: boolean | undefined;
-
-function isMusl(): boolean {
-  // The same test the wrapper uses: glibc reports its version in the process report.
-  if (muslDetected === undefined) {
-    const header = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } })
-      .header;
-    muslDetected = header?.glibcVersionRuntime === undefined;
-  }
-  return muslDetected;
-}
-
-/** `claude --version` → `2.1.330`; `undefined` when it fails or prints no version. */
-export async function readClaudeCodeVersion(
-  binary: string,
-  environment: Record<string, string>,
-  signal?: AbortSignal,
-): Promise<{ version?: string; failure?: string }> {
-  const result = await execa(binary, ['--version'], {
-    env: environment,
-    extendEnv: false,
-    stdin: 'ignore',
-    reject: false,
-    timeout: 5000,
-    ...(signal ? { cancelSignal: signal } : {}),
-  });
-  const version = /\d+\.\d+\.\d+[\w.+-]*/.exec(String(result.stdout))?.[0];
-  if (!result.failed && version !== undefined) return { version };
-  const detail = result.failed ? result.shortMessage : `unexpected output ${String(result.stdout)}`;
-  return { failure: `${binary} --version failed: ${detail}` };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
-}
+/** `claude --version` → `2.1.330`, or why it failed. */
+export const readClaudeCodeVersion = readExecutableVersion;

@@ -1,7 +1,12 @@
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, delimiter, dirname, join } from 'node:path';
-import { execa } from 'execa';
+import { basename, dirname, join } from 'node:path';
+import {
+  nonEmpty,
+  findExecutableOnPath,
+  isExecutableFile,
+  readExecutableVersion,
+} from '../../process/index.js';
 
 /** What to tell a user who has no `codex`. */
 export const codexInstallHint =
@@ -58,7 +63,7 @@ export function findCodexBinary(lookup: CodexBinaryLookup): string | undefined {
   const require = createRequire(import.meta.url);
   const beside = target && findNativeBinary(target, platform, require);
   if (beside !== undefined) return beside;
-  const onPath = findOnPath(lookup.environment.PATH ?? '', platform);
+  const onPath = findExecutableOnPath('codex', lookup.environment.PATH ?? '', { platform });
   if (onPath === undefined || target === undefined) return onPath;
   return nativeBinaryBehindWrapper(onPath, target, platform) ?? onPath;
 }
@@ -104,48 +109,5 @@ function nativeBinaryBehindWrapper(
   }
 }
 
-function findOnPath(path: string, platform: NodeJS.Platform): string | undefined {
-  const names = platform === 'win32' ? ['codex.exe', 'codex.cmd', 'codex'] : ['codex'];
-  for (const directory of path.split(delimiter)) {
-    if (directory === '') continue;
-    for (const name of names) {
-      const candidate = join(directory, name);
-      if (isExecutableFile(candidate)) return candidate;
-    }
-  }
-  return undefined;
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** `codex --version` (`codex-cli 0.169.0`) → `0.169.0`, or why it failed. */
-export async function readCodexVersion(
-  binary: string,
-  environment: Record<string, string>,
-  signal?: AbortSignal,
-): Promise<{ version?: string; failure?: string }> {
-  const result = await execa(binary, ['--version'], {
-    env: environment,
-    extendEnv: false,
-    stdin: 'ignore',
-    reject: false,
-    timeout: 5000,
-    ...(signal ? { cancelSignal: signal } : {}),
-  });
-  const version = /\d+\.\d+\.\d+[\w.+-]*/.exec(String(result.stdout))?.[0];
-  if (!result.failed && version !== undefined) return { version };
-  const detail = result.failed ? result.shortMessage : `unexpected output ${String(result.stdout)}`;
-  return { failure: `${binary} --version failed: ${detail}` };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
-}
+export const readCodexVersion = readExecutableVersion;

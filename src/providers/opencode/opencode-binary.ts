@@ -1,7 +1,13 @@
-import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, delimiter, dirname, join } from 'node:path';
-import { execa } from 'execa';
+import { basename, dirname, join } from 'node:path';
+import {
+  nonEmpty,
+  findExecutableOnPath,
+  isMuslLibc,
+  isExecutableFile,
+  readExecutableVersion,
+} from '../../process/index.js';
 
 /** What to tell a user who has no `opencode`. */
 export const opencodeInstallHint =
@@ -40,12 +46,12 @@ export function findOpencodeBinary(lookup: OpencodeBinaryLookup): string | undef
     platform,
     arch: lookup.arch ?? process.arch,
     hasAvx2: lookup.hasAvx2 ?? hasAvx2(platform),
-    isMusl: lookup.isMusl ?? (platform === 'linux' && isMusl()),
+    isMusl: lookup.isMusl ?? (platform === 'linux' && isMuslLibc()),
   });
   const require = createRequire(import.meta.url);
   const beside = findNativeBinary(packages, platform, require);
   if (beside !== undefined) return beside;
-  const onPath = findOnPath(lookup.environment.PATH ?? '', platform);
+  const onPath = findExecutableOnPath('opencode', lookup.environment.PATH ?? '', { platform });
   if (onPath === undefined) return undefined;
   return nativeBinaryBehindLauncher(onPath, packages, platform) ?? onPath;
 }
@@ -113,30 +119,7 @@ function nativeBinaryBehindLauncher(
   }
 }
 
-function findOnPath(path: string, platform: NodeJS.Platform): string | undefined {
-  const names = platform === 'win32' ? ['opencode.exe', 'opencode.cmd', 'opencode'] : ['opencode'];
-  for (const directory of path.split(delimiter)) {
-    if (directory === '') continue;
-    for (const name of names) {
-      const candidate = join(directory, name);
-      if (isExecutableFile(candidate)) return candidate;
-    }
-  }
-  return undefined;
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 let avx2Detected: boolean | undefined;
-let muslDetected: boolean | undefined;
 
 function hasAvx2(platform: NodeJS.Platform): boolean {
   if (platform !== 'linux') return true;
@@ -150,37 +133,5 @@ function hasAvx2(platform: NodeJS.Platform): boolean {
   return avx2Detected;
 }
 
-function isMusl(): boolean {
-  // glibc reports its version in the process report; musl does not.
-  if (muslDetected === undefined) {
-    const header = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } })
-      .header;
-    muslDetected = header?.glibcVersionRuntime === undefined;
-  }
-  return muslDetected;
-}
-
 /** `opencode --version` (`1.18.33`), or why it failed. */
-export async function readOpencodeVersion(
-  binary: string,
-  environment: Record<string, string>,
-  signal?: AbortSignal,
-): Promise<{ version?: string; failure?: string }> {
-  const result = await execa(binary, ['--version'], {
-    env: environment,
-    extendEnv: false,
-    stdin: 'ignore',
-    reject: false,
-    timeout: 10_000,
-    ...(signal ? { cancelSignal: signal } : {}),
-  });
-  const version = /\d+\.\d+\.\d+[\w.+-]*/.exec(String(result.stdout))?.[0];
-  if (!result.failed && version !== undefined) return { version };
-  const output = `${String(result.stdout)} ${String(result.stderr)}`.trim().slice(0, 300);
-  const detail = result.failed ? result.shortMessage : `unexpected output ${output}`;
-  return { failure: `${binary} --version failed: ${detail}` };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
-}
+export const readOpencodeVersion = readExecutableVersion;
