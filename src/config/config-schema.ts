@@ -50,7 +50,36 @@ export const configSchema = z.strictObject({
   /** Seconds of silence before a heartbeat progress notification. */
   heartbeatSeconds: z.number().positive().max(15).default(15),
   providers: z.record(z.string(), providerSettingsSchema).default({}),
+  /** The Streamable HTTP transport (used with `--http`); see docs/http.md. */
+  http: z
+    .strictObject({
+      /** Address to bind; anything but loopback needs a configured token. */
+      host: z.string().min(1).default('127.0.0.1'),
+      /** TCP port; 0 picks a free one. */
+      port: z.number().int().min(0).max(65535).default(0),
+      /** Bearer token clients must send; default: generated into <stateDir>/http-token. */
+      token: z.string().min(16, 'must be at least 16 characters').optional(),
+      /** Browser origins (e.g. "http://localhost:3000") allowed to call; default none. */
+      allowedOrigins: z
+        .array(
+          z
+            .string()
+            .refine(isOrigin, 'must be an origin such as "http://localhost:3000" (no path)'),
+        )
+        .default([]),
+      /** A session with no request for this long is closed. */
+      sessionIdleSeconds: z.number().positive().default(1800),
+    })
+    .prefault({}),
 });
+
+function isOrigin(value: string): boolean {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;

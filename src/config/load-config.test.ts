@@ -93,4 +93,40 @@ describe('loadConfig', () => {
     const path = writeConfig('{ nope');
     expect(() => load(['--config', path])).toThrow(/is not valid JSON/);
   });
+  it('reads the HTTP settings from flags, environment and file, with safe defaults', () => {
+    expect(load().http).toEqual({
+      host: '127.0.0.1',
+      port: 0,
+      allowedOrigins: [],
+      sessionIdleSeconds: 1800,
+    });
+    expect(loadConfig({ argv: ['--http'], env: {}, cwd }).http).toBe(true);
+    expect(loadConfig({ argv: [], env: {}, cwd }).http).toBe(false);
+    const path = writeConfig({
+      http: { port: 9000, allowedOrigins: ['http://localhost:3000'], sessionIdleSeconds: 60 },
+    });
+    const config = load(['--config', path, '--host', '0.0.0.0'], {
+      SUBAGENT_MCP_HTTP_PORT: '9100',
+      SUBAGENT_MCP_HTTP_TOKEN: 'a-long-enough-test-token',
+    });
+    expect(config.http).toEqual({
+      host: '0.0.0.0',
+      port: 9100,
+      token: 'a-long-enough-test-token',
+      allowedOrigins: ['http://localhost:3000'],
+      sessionIdleSeconds: 60,
+    });
+    expect(load(['--port', '8123']).http.port).toBe(8123);
+  });
+
+  it('rejects a short token, a bad port and an origin with a path without echoing the token', () => {
+    expect(() => load([], { SUBAGENT_MCP_HTTP_TOKEN: 'short-secret' })).toThrow(
+      /http\.token: must be at least 16 characters \(from environment variable SUBAGENT_MCP_HTTP_TOKEN\)/,
+    );
+    expect(() => load([], { SUBAGENT_MCP_HTTP_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
+    expect(() => load(['--port', '70000'])).toThrow(/http\.port/);
+    expect(() =>
+      load(['--config', writeConfig({ http: { allowedOrigins: ['http://x/y'] } })]),
+    ).toThrow(/http\.allowedOrigins\.0/);
+  });
 });

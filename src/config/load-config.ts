@@ -13,6 +13,8 @@ export interface LoadConfigOptions {
 
 export interface LoadedConfig {
   config: ServerConfig;
+  /** `--http`: serve Streamable HTTP instead of stdio. */
+  http: boolean;
   /** `--help` was asked for. */
   showHelp: boolean;
   showVersion: boolean;
@@ -29,13 +31,16 @@ const flagOptions = {
   'max-concurrent': { type: 'string' },
   'max-depth': { type: 'string' },
   'state-dir': { type: 'string' },
+  http: { type: 'boolean' },
+  host: { type: 'string' },
+  port: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
 
 export const configHelp = `Usage: subagent-mcp [options]
 
-Runs the subagent-mcp MCP server on stdio.
+Runs the subagent-mcp MCP server on stdio, or with --http on Streamable HTTP (docs/http.md).
 
 Options (each also settable by environment variable or in the JSON config file):
   --config <file>          JSON config file                      SUBAGENT_MCP_CONFIG
@@ -48,6 +53,11 @@ Options (each also settable by environment variable or in the JSON config file):
   --max-concurrent <n>     runs at once, others queue (4)         SUBAGENT_MCP_MAX_CONCURRENT
   --max-depth <n>          nesting limit (2)                      SUBAGENT_MCP_MAX_DEPTH
   --state-dir <dir>        session store ($XDG_STATE_HOME/subagent-mcp)   SUBAGENT_MCP_STATE_DIR
+  --http                   serve Streamable HTTP on /mcp instead of stdio
+  --host <addr>            HTTP bind address (127.0.0.1)          SUBAGENT_MCP_HTTP_HOST
+  --port <n>               HTTP port, 0 = any free one (0)        SUBAGENT_MCP_HTTP_PORT
+                           HTTP bearer token (default: generated into <state-dir>/http-token)
+                                                                  SUBAGENT_MCP_HTTP_TOKEN
   -h, --help, -v, --version
 `;
 
@@ -123,6 +133,13 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   );
   set('maxDepth', toNumber(fromEnv('SUBAGENT_MCP_MAX_DEPTH')), envSource('SUBAGENT_MCP_MAX_DEPTH'));
   set('stateDir', fromEnv('SUBAGENT_MCP_STATE_DIR'), envSource('SUBAGENT_MCP_STATE_DIR'));
+  set(['http', 'host'], fromEnv('SUBAGENT_MCP_HTTP_HOST'), envSource('SUBAGENT_MCP_HTTP_HOST'));
+  set(
+    ['http', 'port'],
+    toNumber(fromEnv('SUBAGENT_MCP_HTTP_PORT')),
+    envSource('SUBAGENT_MCP_HTTP_PORT'),
+  );
+  set(['http', 'token'], fromEnv('SUBAGENT_MCP_HTTP_TOKEN'), envSource('SUBAGENT_MCP_HTTP_TOKEN'));
   set('defaultProvider', flags.provider, 'flag --provider');
   set(
     'allowedRoots',
@@ -136,6 +153,8 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   set('maxConcurrentRuns', toNumber(flags['max-concurrent']), 'flag --max-concurrent');
   set('maxDepth', toNumber(flags['max-depth']), 'flag --max-depth');
   set('stateDir', flags['state-dir'], 'flag --state-dir');
+  set(['http', 'host'], flags.host, 'flag --host');
+  set(['http', 'port'], toNumber(flags.port), 'flag --port');
 
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
@@ -159,6 +178,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
       allowedRoots: (config.allowedRoots ?? [cwd]).map((root) => resolve(root)),
       stateDir: resolve(cwd, config.stateDir ?? defaultStateDir(env)),
     },
+    http: flags.http ?? false,
     showHelp: flags.help ?? false,
     showVersion: flags.version ?? false,
   };
