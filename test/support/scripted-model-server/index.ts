@@ -12,5 +12,10 @@ export type {
   ScriptedModelServer,
   ScriptedModelServerOptions,
 } from './types.js';
-export { parseDirectives } from './steering.js';
+export {
+  callDirectives,
+  decodeCallArguments,
+  findCallableTool,
+  parseDirectives,
+} from './steering.js';
 export type { Directive, DirectiveName } from './steering.js';

@@ -202,9 +202,32 @@ export function readResponsesTools(body: JsonRecord): ToolDescription[] {
         return [{ name, inputSchema: asRecord(tool['parameters']) }];
       case 'custom':
         return [{ name, inputSchema: undefined, freeform: true }];
+      case 'namespace':
+        return readNamespaceTools(name, tool['tools']);
       default:
         return [];
     }
+  });
+}
+
+/**
+ * The function tools inside a `type: "namespace"` tool (Codex 0.169 offers each MCP server's
+ * tools this way, as namespace `mcp__<server>`), named `<namespace>__<tool>`.
+ */
+function readNamespaceTools(namespace: string, tools: unknown): ToolDescription[] {
+  return asArray(tools).flatMap((entry): ToolDescription[] => {
+    const tool = asRecord(entry);
+    const name = asString(tool?.['name']);
+    if (!tool || !name || tool['type'] !== 'function') {
+      return [];
+    }
+    return [
+      {
+        name: `${namespace}__${name}`,
+        inputSchema: asRecord(tool['parameters']),
+        namespace: { namespace, tool: name },
+      },
+    ];
   });
 }
 

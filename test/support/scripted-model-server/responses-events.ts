@@ -29,6 +29,8 @@ export type ResponsesOutputItem =
       status: 'completed';
       call_id: string;
       name: string;
+      /** Set for a call of a tool inside a `type: "namespace"` tool. */
+      namespace?: string;
       arguments: string;
     }
   | {
@@ -103,7 +105,9 @@ export function toOutputItem(block: ReplyBlock): ResponsesOutputItem {
         id: newResponsesIdentifier('fc_'),
         status: 'completed',
         call_id: newResponsesIdentifier('call_'),
-        name: block.name,
+        ...(block.namespace
+          ? { name: block.namespace.tool, namespace: block.namespace.namespace }
+          : { name: block.name }),
         arguments: JSON.stringify(block.input),
       };
     case 'freeform_tool_use':

@@ -16,7 +16,7 @@ import {
   mockFileName,
   patchedFileLine,
 } from './tool-input.js';
-import type { ConversationView, ReplyBlock, SteeringDecision } from './types.js';
+import type { ConversationView, ReplyBlock, SteeringDecision, ToolDescription } from './types.js';
 
 export type DirectiveName =
   | 'tool'
@@ -28,7 +28,9 @@ export type DirectiveName =
   | 'stall'
   | 'slow'
   | 'error'
-  | 'sse-error';
+  | 'sse-error'
+  | 'call'
+  | 'args';
 
 export interface Directive {
   name: DirectiveName;
@@ -46,6 +48,8 @@ const directiveNames: readonly DirectiveName[] = [
   'slow',
   'error',
   'sse-error',
+  'call',
+  'args',
 ];
 
 /** Directives that choose the kind of reply; the first one in the prompt wins. */
@@ -58,6 +62,7 @@ const replyChoosingNames: readonly DirectiveName[] = [
   'stall',
   'error',
   'sse-error',
+  'call',
 ];
 
 export const echoLimit = 200;
@@ -137,6 +142,8 @@ export function planMainReply(view: ConversationView): SteeringDecision {
       return decide(directive, toolPlan(view, chosen, thinking, delay));
     case 'patch':
       return decide(directive, patchPlan(view, chosen, thinking, delay));
+    case 'call':
+      return decide(directive, callPlan(view, chosen, directives, thinking, delay));
     case 'recall':
       return decide(
         directive,
@@ -144,6 +151,7 @@ export function planMainReply(view: ConversationView): SteeringDecision {
       );
     case 'thinking':
     case 'slow':
+    case 'args':
     case undefined:
       return decide(
         directive,
@@ -186,6 +194,81 @@ function toolPlan(
     introduction = 'I will run the command.';
   }
   return toolUse([...thinking, { kind: 'text', text: introduction }, block], delay);
+}
+
+/**
+ * `[[mock:call=<tool name>]]` with `[[mock:args=<arguments>]]`: call that tool (found by exact
+ * name, else by suffix, see findCallableTool) with these JSON arguments as its input. When the
+ * tool is not offered or the arguments are not a JSON object, say so in text instead.
+ */
+function callPlan(
+  view: ConversationView,
+  directive: Directive,
+  directives: Directive[],
+  thinking: ReplyBlock[],
+  delay: number,
+): SteeringDecision['plan'] {
+  const wanted = directive.value ?? '';
+  const tool = findCallableTool(view.tools, wanted);
+  if (!tool) {
+    const offered = view.tools.map((item) => item.name).join(', ');
+    const text = `The tool ${wanted || '(no name)'} was not offered. Offered tools: ${offered}`;
+    return endTurn([...thinking, { kind: 'text', text }], delay);
+  }
+  const argsValue = directives.find((item) => item.name === 'args')?.value;
+  const input = decodeCallArguments(argsValue);
+  if (typeof input === 'string') {
+    return endTurn([...thinking, { kind: 'text', text: input }], delay);
+  }
+  const block: ReplyBlock = tool.namespace
+    ? { kind: 'tool_use', name: tool.name, input, namespace: tool.namespace }
+    : { kind: 'tool_use', name: tool.name, input };
+  return toolUse([...thinking, { kind: 'text', text: `I will call ${tool.name}.` }, block], delay);
+}
+
+/**
+ * The tool to call for `[[mock:call=<name>]]`: exactly that name, else the same name in another
+ * case, else a tool whose name ends with `__<name>` (Claude Code's and Codex's
+ * `mcp__<server>__<tool>`) or `_<name>` (opencode's `<server>_<tool>`), ignoring case.
+ */
+export function findCallableTool(
+  tools: ToolDescription[],
+  name: string,
+): ToolDescription | undefined {
+  if (!name) {
+    return undefined;
+  }
+  const lowerName = name.toLowerCase();
+  const endsWith = (separator: string) =>
+    tools.find((tool) => tool.name.toLowerCase().endsWith(`${separator}${lowerName}`));
+  return findNamedTool(tools, name) ?? endsWith('__') ?? endsWith('_');
+}
+
+/**
+ * The arguments of `[[mock:args=<value>]]`: a JSON object, written either as base64url of its
+ * JSON text (safe for any content, directives included) or as plain JSON without `]`. Absent
+ * arguments are an empty object. Returns an explanation (a string) when they cannot be read.
+ */
+export function decodeCallArguments(value: string | undefined): Record<string, unknown> | string {
+  if (value === undefined || value === '') {
+    return {};
+  }
+  const json = value.startsWith('{') ? value : Buffer.from(value, 'base64url').toString('utf8');
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      return parsed as Record<string, unknown>;
+    }
+  } catch {
+    // Reported below.
+  }
+  return `The call arguments are not a JSON object (base64url or plain JSON): ${value}`;
+}
+
+/** The directives that make the scripted model call `tool` with `args` (base64url JSON). */
+export function callDirectives(tool: string, args: Record<string, unknown>): string {
+  const encoded = Buffer.from(JSON.stringify(args), 'utf8').toString('base64url');
+  return `[[mock:call=${tool}]] [[mock:args=${encoded}]]`;
 }
 
 /**

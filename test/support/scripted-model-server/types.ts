@@ -79,6 +79,12 @@ export interface ToolDescription {
   inputSchema: JsonSchema | undefined;
   /** True for a freeform tool (Responses API `type: "custom"`) that takes plain text, not JSON. */
   freeform?: boolean;
+  /**
+   * A tool inside a Responses API `type: "namespace"` tool (Codex's MCP tools): `name` is then
+   * `<namespace>__<tool>` (e.g. `mcp__subagents__run_agent`), and a call names the namespace
+   * and the inner tool separately.
+   */
+  namespace?: { namespace: string; tool: string };
 }
 
 /** What the steering module needs to know about a request, whatever its dialect. */
@@ -104,7 +110,13 @@ export type ReplyBlock =
   | { kind: 'text'; text: string }
   | { kind: 'thinking'; thinking: string; signature: string }
   /** The dialect assigns the call id when it renders the block. */
-  | { kind: 'tool_use'; name: string; input: Record<string, unknown> }
+  | {
+      kind: 'tool_use';
+      name: string;
+      input: Record<string, unknown>;
+      /** For a namespaced tool (see ToolDescription.namespace): the Responses API call fields. */
+      namespace?: { namespace: string; tool: string };
+    }
   /** A call of a freeform tool (see ToolDescription.freeform) with plain-text input. */
   | { kind: 'freeform_tool_use'; name: string; input: string };
 
