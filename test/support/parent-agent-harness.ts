@@ -149,12 +149,13 @@ export function claudeMcpConfig(launch: ServerLaunch): Record<string, unknown> {
 export async function runClaudeParent(
   environment: AgentTestEnvironment,
   prompt: string,
-  options: ServerLaunchOptions = {},
+  options: ServerLaunchOptions & { mcpConfig?: Record<string, unknown> } = {},
 ): Promise<ParentRun & { configFile: string }> {
   const configDirectory = parentDirectory(environment, 'parent-claude-config');
   await mkdir(configDirectory, { recursive: true });
   const configFile = join(parentDirectory(environment, 'parent-claude-config'), 'mcp.json');
-  await writeFile(configFile, JSON.stringify(claudeMcpConfig(serverLaunch(environment, options))));
+  const mcpConfig = options.mcpConfig ?? claudeMcpConfig(serverLaunch(environment, options));
+  await writeFile(configFile, JSON.stringify(mcpConfig));
   const run = await runParentProcess({
     command: binaryPath('claude'),
     args: [
