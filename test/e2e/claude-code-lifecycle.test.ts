@@ -4,12 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../src/events/index.js';
-import { createProgressRecorder } from '../support/progress-recorder.js';
 import {
   createAgentTestEnvironment,
   type AgentTestEnvironment,
   type StdioServerHandle,
   callToolWithProgress,
+  startStalledRun,
 } from '../support/stdio-server-harness.js';
 
 let environment: AgentTestEnvironment;
@@ -33,38 +33,17 @@ const expectNoLeftovers = async () => {
 
 describe('cancel and timeout', () => {
   it('cancelling during a stall ends claude and its connection, and the session stays resumable', async () => {
-    const progress = createProgressRecorder();
-    const controller = new AbortController();
-    const stalled = environment.model.waitForRequest(
-      (request) => request.directive === 'stall',
-      60_000,
-    );
-    const pending = server.client
-      .callTool(
-        {
-          name: 'run_agent',
-          arguments: { prompt: 'Take your time [[mock:stall]]', model: 'mock-model' },
-        },
-        undefined,
-        {
-          signal: controller.signal,
-          onprogress: progress.onprogress,
-          timeout: 90_000,
-        },
-      )
-      .then(
-        () => 'answered',
-        () => 'rejected',
-      );
-    await stalled;
+    const { progress, cancel } = await startStalledRun(environment, server, {
+      prompt: 'Take your time [[mock:stall]]',
+      model: 'mock-model',
+    });
     await expect
       .poll(() => progress.events().some((event) => event.type === 'text-delta'), {
         timeout: 10_000,
       })
       .toBe(true);
     expect(environment.leftoverProcesses().length).toBeGreaterThan(0);
-    controller.abort('user pressed stop');
-    expect(await pending).toBe('rejected');
+    expect(await cancel('user pressed stop')).toBe('rejected');
     await expectNoLeftovers();
     await environment.model.waitForAllStreamsClosed(10_000);
     expect(

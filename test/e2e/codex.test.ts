@@ -7,10 +7,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../src/events/index.js';
-import { createProgressRecorder } from '../support/progress-recorder.js';
 import { assertProviderEventContract } from '../support/provider-contract.js';
 import {
   callToolWithProgress,
+  startStalledRun,
   createAgentTestEnvironment,
   type AgentTestEnvironment,
   type StdioServerHandle,
@@ -122,32 +122,14 @@ describe('codex through the stdio server', () => {
   });
 
   it('cancelling during a stall ends codex and its connection, and the thread stays resumable', async () => {
-    const progress = createProgressRecorder();
-    const controller = new AbortController();
-    const stalled = environment.model.waitForRequest(
-      (request) =>
-        request.directive === 'stall' &&
-        request.dialect === 'openai-responses' &&
-        !request.clientDisconnected,
-      60_000,
+    const { progress, cancel } = await startStalledRun(
+      environment,
+      server,
+      { provider: 'codex', prompt: 'Take your time [[mock:stall]]' },
+      'openai-responses',
     );
-    const pending = server.client
-      .callTool(
-        {
-          name: 'run_agent',
-          arguments: { provider: 'codex', prompt: 'Take your time [[mock:stall]]' },
-        },
-        undefined,
-        { signal: controller.signal, onprogress: progress.onprogress, timeout: 90_000 },
-      )
-      .then(
-        () => 'answered',
-        () => 'rejected',
-      );
-    await stalled;
     expect(environment.leftoverProcesses().length).toBeGreaterThan(0);
-    controller.abort('user pressed stop');
-    expect(await pending).toBe('rejected');
+    expect(await cancel('user pressed stop')).toBe('rejected');
     await expectNoLeftovers();
     await environment.model.waitForAllStreamsClosed(10_000);
 

@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../src/events/index.js';
-import { createProgressRecorder } from '../support/progress-recorder.js';
 import { assertProviderEventContract } from '../support/provider-contract.js';
 import {
   callToolWithProgress,
+  startStalledRun,
   createAgentTestEnvironment,
   type AgentTestEnvironment,
   type StdioServerHandle,
@@ -143,31 +143,13 @@ describe('opencode through the stdio server', () => {
   });
 
   it('aborts the turn when the client cancels during a stall, and the next turn works', async () => {
-    const progress = createProgressRecorder();
-    const controller = new AbortController();
-    const stalled = environment.model.waitForRequest(
-      (request) =>
-        request.directive === 'stall' &&
-        request.dialect === 'openai-chat' &&
-        !request.clientDisconnected,
-      60_000,
+    const { progress, cancel } = await startStalledRun(
+      environment,
+      server,
+      { provider: 'opencode', prompt: 'Take your time [[mock:stall]]' },
+      'openai-chat',
     );
-    const pending = server.client
-      .callTool(
-        {
-          name: 'run_agent',
-          arguments: { provider: 'opencode', prompt: 'Take your time [[mock:stall]]' },
-        },
-        undefined,
-        { signal: controller.signal, onprogress: progress.onprogress, timeout: 90_000 },
-      )
-      .then(
-        () => 'answered',
-        () => 'rejected',
-      );
-    await stalled;
-    controller.abort('user pressed stop');
-    expect(await pending).toBe('rejected');
+    expect(await cancel('user pressed stop')).toBe('rejected');
     await environment.model.waitForAllStreamsClosed(10_000);
     const start = progress.events().find((event) => event.type === 'run-start');
     const next = await callToolWithProgress(server, 'resume_agent', {

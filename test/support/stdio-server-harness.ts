@@ -17,6 +17,7 @@ import { findProcessesWithMarker } from './process-probe.js';
 import { createProgressRecorder } from './progress-recorder.js';
 import {
   startScriptedModelServer,
+  type RecordedRequest,
   type ScriptedModelServer,
 } from './scripted-model-server/index.js';
 
@@ -167,5 +168,45 @@ export async function callToolWithProgress(
     isError: result.isError,
     structured: result.structuredContent as RunToolResult,
     progress,
+  };
+}
+
+/**
+ * Calls run_agent with `args` (whose prompt holds `[[mock:stall]]`) and resolves once the
+ * scripted model is holding the stream open. `cancel` aborts the call the way a client does and
+ * tells whether the call was still answered (per the MCP spec it must not be).
+ */
+export async function startStalledRun(
+  environment: AgentTestEnvironment,
+  target: StdioServerHandle,
+  args: Record<string, unknown>,
+  dialect?: RecordedRequest['dialect'],
+) {
+  const progress = createProgressRecorder();
+  const controller = new AbortController();
+  const stalled = environment.model.waitForRequest(
+    (request) =>
+      request.directive === 'stall' &&
+      (dialect === undefined || request.dialect === dialect) &&
+      !request.clientDisconnected,
+    60_000,
+  );
+  const outcome = target.client
+    .callTool({ name: 'run_agent', arguments: args }, undefined, {
+      signal: controller.signal,
+      onprogress: progress.onprogress,
+      timeout: 90_000,
+    })
+    .then(
+      () => 'answered' as const,
+      () => 'rejected' as const,
+    );
+  await stalled;
+  return {
+    progress,
+    cancel: (reason: string) => {
+      controller.abort(reason);
+      return outcome;
+    },
   };
 }
