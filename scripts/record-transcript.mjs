@@ -69,6 +69,18 @@ try {
 process.exit(failures === 0 ? 0 : failures < 0 ? 2 : 1);
 
 /** Replaces this machine's folders and port with placeholders, most specific first. */
+/**
+ * `<name>.jsonl` (one line each) and `<name>.meta.json` (pretty JSON, passed through
+ * `scrubMeta`) in `directory`.
+ */
+function writeFixtureFiles(directory, name, lines, meta, scrubMeta = (text) => text) {
+  writeFileSync(join(directory, `${name}.jsonl`), lines.map((line) => line + '\n').join(''));
+  writeFileSync(
+    join(directory, `${name}.meta.json`),
+    scrubMeta(JSON.stringify(meta, null, 2)) + '\n',
+  );
+}
+
 function createPathScrubber(paths) {
   const replacements = [
     ...paths,
@@ -203,10 +215,6 @@ async function createClaudeCodeRecorder() {
         [paths.config, '<CONFIG>'],
         [paths.root, '<TMP>'],
       ]);
-      writeFileSync(
-        join(fixturesDirectory, `${name}.jsonl`),
-        turn.lines.map((line) => scrub(line) + '\n').join(''),
-      );
       const meta = {
         scenario: name,
         claudeVersion: version,
@@ -218,10 +226,7 @@ async function createClaudeCodeRecorder() {
         stderrTail: scrub(turn.stderrTail),
         modelReplies: turn.replies,
       };
-      writeFileSync(
-        join(fixturesDirectory, `${name}.meta.json`),
-        JSON.stringify(meta, null, 2) + '\n',
-      );
+      writeFixtureFiles(fixturesDirectory, name, turn.lines.map(scrub), meta);
       return scenario.check?.({ ...turn, stdout: turn.lines.join('\n'), cwd: paths.cwd });
     } finally {
       rmSync(folder, { recursive: true, force: true });
@@ -401,10 +406,6 @@ async function createCodexRecorder() {
       ]);
       const scrubIds = createIdScrubber(turn.threadId ?? resumeThreadId);
       const scrub = (text) => scrubIds(scrubPaths(text));
-      writeFileSync(
-        join(fixturesDirectory, `${name}.jsonl`),
-        turn.entries.map((entry) => JSON.stringify(fixtureLine(entry, scrub)) + '\n').join(''),
-      );
       const meta = {
         scenario: name,
         codexVersion: version,
@@ -417,10 +418,8 @@ async function createCodexRecorder() {
         stderrTail: scrub(turn.stderrTail),
         modelReplies: turn.replies,
       };
-      writeFileSync(
-        join(fixturesDirectory, `${name}.meta.json`),
-        JSON.stringify(meta, null, 2) + '\n',
-      );
+      const lines = turn.entries.map((entry) => JSON.stringify(fixtureLine(entry, scrub)));
+      writeFixtureFiles(fixturesDirectory, name, lines, meta);
       const transcript = turn.entries.map((entry) => entry.line).join('\n');
       return scenario.check?.({ ...turn, transcript, cwd: paths.cwd });
     } finally {
@@ -634,10 +633,6 @@ async function createOpencodeRecorder() {
       const lines = turn.transcript.map((entry) =>
         scrub(JSON.stringify(opencodeFixtureLine(entry))),
       );
-      writeFileSync(
-        join(fixturesDirectory, `${name}.jsonl`),
-        lines.map((line) => line + '\n').join(''),
-      );
       const meta = {
         scenario: name,
         opencodeVersion: version,
@@ -651,10 +646,7 @@ async function createOpencodeRecorder() {
         events: turn.events,
         modelReplies: turn.replies,
       };
-      writeFileSync(
-        join(fixturesDirectory, `${name}.meta.json`),
-        scrub(JSON.stringify(meta, null, 2)) + '\n',
-      );
+      writeFixtureFiles(fixturesDirectory, name, lines, meta, scrub);
       const transcript = turn.transcript.map((entry) => JSON.stringify(entry)).join('\n');
       return scenario.check?.({ ...turn, transcript, cwd: paths.cwd });
     } finally {
