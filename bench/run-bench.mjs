@@ -22,14 +22,14 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 const providers = values.provider ?? ['claude-code', 'codex', 'opencode'];
-const dist = (path) => import(join(repository, 'dist', path));
-const { startScriptedModelServer } = await dist('test/support/scripted-model-server/index.js');
-const { createCodexHome } = await dist('test/support/codex-home.js');
-const { createOpencodeEnvironment } = await dist('test/support/opencode-environment.js');
-const { buildClaudeCodeArgs } = await dist('src/providers/claude-code/claude-code-args.js');
-const { findClaudeCodeBinary } = await dist('src/providers/claude-code/claude-code-binary.js');
-const { findCodexBinary } = await dist('src/providers/codex/codex-binary.js');
-const { findOpencodeBinary } = await dist('src/providers/opencode/opencode-binary.js');
+const built = (path) => import(join(repository, 'build', path));
+const { startScriptedModelServer } = await built('test/support/scripted-model-server/index.js');
+const { createCodexHome } = await built('test/support/codex-home.js');
+const { createOpencodeEnvironment } = await built('test/support/opencode-environment.js');
+const { buildClaudeCodeArgs } = await built('src/providers/claude-code/claude-code-args.js');
+const { findClaudeCodeBinary } = await built('src/providers/claude-code/claude-code-binary.js');
+const { findCodexBinary } = await built('src/providers/codex/codex-binary.js');
+const { findOpencodeBinary } = await built('src/providers/opencode/opencode-binary.js');
 
 const base = await mkdtemp(join(tmpdir(), 'subagent-mcp-bench-'));
 const workspace = join(base, 'workspace');
@@ -102,7 +102,7 @@ async function startServer() {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [
-      join(repository, 'dist/src/cli.js'),
+      join(repository, 'dist/cli.js'),
       '--allowed-root',
       workspace,
       '--state-dir',

@@ -12,7 +12,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 
 const repository = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { startScriptedModelServer } = await import(
-  join(repository, 'dist/test/support/scripted-model-server/index.js')
+  join(repository, 'build/test/support/scripted-model-server/index.js')
 );
 
 const base = await mkdtemp(join(tmpdir(), 'subagent-mcp-demo-'));
@@ -27,7 +27,7 @@ console.log(`workspace: ${workspace}\n`);
 const transport = new StdioClientTransport({
   command: process.execPath,
   args: [
-    join(repository, 'dist/src/cli.js'),
+    join(repository, 'dist/cli.js'),
     '--allowed-root',
     workspace,
     '--state-dir',

@@ -5,7 +5,7 @@
  *   npm run build && node scripts/record-transcript.mjs codex [scenario…]
  *   npm run build && node scripts/record-transcript.mjs opencode [scenario…]
  * Each scenario runs the installed CLI against the scripted model server on 127.0.0.1, with
- * what our adapter builds (from dist/) and isolated config, home and temp folders.
+ * what our adapter builds (from build/) and isolated config, home and temp folders.
  *
  * Claude Code writes
  *   src/providers/claude-code/__fixtures__/<scenario>.jsonl      stdout, one line per line
@@ -31,7 +31,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = (path) => import(join(root, 'dist', path));
+const built = (path) => import(join(root, 'build', path));
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const unknownSessionId = '00000000-0000-4000-8000-000000000000';
 
@@ -44,7 +44,7 @@ const [first, ...rest] = process.argv.slice(2);
 const agent = first in agents ? first : 'claude-code';
 const requested = first in agents ? rest : process.argv.slice(2);
 
-const { startScriptedModelServer } = await dist('test/support/scripted-model-server/index.js');
+const { startScriptedModelServer } = await built('test/support/scripted-model-server/index.js');
 const server = await startScriptedModelServer({ port: 0 });
 let failures = 0;
 try {
@@ -92,14 +92,15 @@ function createPathScrubber(paths) {
 }
 
 async function createClaudeCodeRecorder() {
-  const { buildClaudeCodeArgs } = await dist('src/providers/claude-code/claude-code-args.js');
-  const { buildClaudeCodeEnvironment } = await dist(
+  const { buildClaudeCodeArgs } = await built('src/providers/claude-code/claude-code-args.js');
+  const { buildClaudeCodeEnvironment } = await built(
     'src/providers/claude-code/claude-code-environment.js',
   );
-  const { findClaudeCodeBinary, readClaudeCodeVersion } = await dist(
+  const { findClaudeCodeBinary, readClaudeCodeVersion } = await built(
     'src/providers/claude-code/claude-code-binary.js',
   );
-  const { spawnAgentProcess, readLines, terminateProcessTree } = await dist('src/process/index.js');
+  const { spawnAgentProcess, readLines, terminateProcessTree } =
+    await built('src/process/index.js');
   const fixturesDirectory = join(root, 'src/providers/claude-code/__fixtures__');
 
   const binary = findClaudeCodeBinary({ environment: process.env });
@@ -282,17 +283,17 @@ async function createClaudeCodeRecorder() {
 }
 
 async function createCodexRecorder() {
-  const { createCodexHome } = await dist('test/support/codex-home.js');
+  const { createCodexHome } = await built('test/support/codex-home.js');
   const {
     buildCodexArgs,
     buildCodexInitializeParams,
     buildCodexThreadRequest,
     buildCodexTurnParams,
-  } = await dist('src/providers/codex/codex-args.js');
-  const { buildCodexEnvironment } = await dist('src/providers/codex/codex-environment.js');
-  const { findCodexBinary, readCodexVersion } = await dist('src/providers/codex/codex-binary.js');
-  const { startCodexAppServer } = await dist('src/providers/codex/codex-app-server-process.js');
-  const { answerCodexServerRequest } = await dist('src/providers/codex/codex-approvals.js');
+  } = await built('src/providers/codex/codex-args.js');
+  const { buildCodexEnvironment } = await built('src/providers/codex/codex-environment.js');
+  const { findCodexBinary, readCodexVersion } = await built('src/providers/codex/codex-binary.js');
+  const { startCodexAppServer } = await built('src/providers/codex/codex-app-server-process.js');
+  const { answerCodexServerRequest } = await built('src/providers/codex/codex-approvals.js');
   const fixturesDirectory = join(root, 'src/providers/codex/__fixtures__');
 
   const binary = findCodexBinary({ environment: process.env });
@@ -507,10 +508,10 @@ async function createCodexRecorder() {
 }
 
 async function createOpencodeRecorder() {
-  const { createOpencodeEnvironment } = await dist('test/support/opencode-environment.js');
-  const { createOpencodeProvider } = await dist('src/providers/opencode/opencode-provider.js');
-  const { buildOpencodeServeArgs } = await dist('src/providers/opencode/opencode-args.js');
-  const { findOpencodeBinary, readOpencodeVersion } = await dist(
+  const { createOpencodeEnvironment } = await built('test/support/opencode-environment.js');
+  const { createOpencodeProvider } = await built('src/providers/opencode/opencode-provider.js');
+  const { buildOpencodeServeArgs } = await built('src/providers/opencode/opencode-args.js');
+  const { findOpencodeBinary, readOpencodeVersion } = await built(
     'src/providers/opencode/opencode-binary.js',
   );
   const fixturesDirectory = join(root, 'src/providers/opencode/__fixtures__');

@@ -25,12 +25,13 @@ async function main(): Promise<number> {
     log(error instanceof Error ? error.message : String(error));
     return 2;
   }
+  // --help and --version start no transport, so they may answer on stdout like any CLI.
   if (loaded.showHelp) {
-    process.stderr.write(configHelp);
+    process.stdout.write(configHelp);
     return 0;
   }
   if (loaded.showVersion) {
-    process.stderr.write(`${readPackageVersion()}\n`);
+    process.stdout.write(`${readPackageVersion()}\n`);
     return 0;
   }
   const { config } = loaded;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The version in our package.json (found by walking up: the code runs from src/ and dist/src/). */
+/** The version in our package.json (found by walking up: the code runs from src/, dist/ and build/src/). */
 export function readPackageVersion(): string {
   let directory = dirname(fileURLToPath(import.meta.url));
   for (let step = 0; step < 4; step += 1) {

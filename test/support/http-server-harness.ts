@@ -1,5 +1,5 @@
 /**
- * Spawns the BUILT server (`dist/src/cli.js --http --port 0`) as a child process in an agent
+ * Spawns the BUILT server (`dist/cli.js --http --port 0`) as a child process in an agent
  * test environment, waits for its `listening on` line, and connects SDK clients over
  * Streamable HTTP with a bearer token.
  */

@@ -1,6 +1,6 @@
 /**
  * Real agent CLIs as PARENTS of our server: each parent (Claude Code, opencode, Codex) launches
- * the built server (`dist/src/cli.js`) as a stdio MCP server from its own MCP configuration and
+ * the built server (`dist/cli.js`) as a stdio MCP server from its own MCP configuration and
  * calls `run_agent` when the scripted model tells it to (`[[mock:call=…]] [[mock:args=…]]`).
  *
  * The parent gets its own config directory (CLAUDE_CONFIG_DIR, opencode XDG dirs, CODEX_HOME)
@@ -14,9 +14,7 @@ import { mkdir, writeFile, appendFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createCodexHome } from './codex-home.js';
 import { createOpencodeEnvironment } from './opencode-environment.js';
-import { builtCliPath, type AgentTestEnvironment } from './stdio-server-harness.js';
-
-const repositoryRoot = join(dirname(builtCliPath), '..', '..');
+import { builtCliPath, repositoryRoot, type AgentTestEnvironment } from './stdio-server-harness.js';
 
 /** A CLI installed as a dev dependency (`node_modules/.bin/<name>`). */
 export function binaryPath(name: 'claude' | 'codex' | 'opencode'): string {
@@ -36,7 +34,7 @@ export interface ServerLaunchOptions {
   environment?: Record<string, string>;
 }
 
-/** How a parent launches our server: `node dist/src/cli.js --allowed-root … --state-dir …`. */
+/** How a parent launches our server: `node dist/cli.js --allowed-root … --state-dir …`. */
 export function serverLaunch(
   environment: AgentTestEnvironment,
   options: ServerLaunchOptions = {},

@@ -1,5 +1,5 @@
 /**
- * Spawns the BUILT server (`dist/src/cli.js`) over stdio with an SDK Client, pointed at a
+ * Spawns the BUILT server (`dist/cli.js`, the package's bin) over stdio with an SDK Client, pointed at a
  * scripted model server, with isolated config/state directories — the way a user's MCP client
  * runs it. Every process it starts carries a marker variable so tests can check for leftovers.
  */
@@ -22,11 +22,11 @@ import {
 } from './scripted-model-server/index.js';
 
 const supportDirectory = dirname(fileURLToPath(import.meta.url));
-// This file runs from test/support (vitest) and from dist/test/support (scripts, demo).
-const repositoryRoot = supportDirectory.endsWith(join('dist', 'test', 'support'))
+// This file runs from test/support (vitest) and from build/test/support (scripts, demo, bench).
+export const repositoryRoot = supportDirectory.endsWith(join('build', 'test', 'support'))
   ? join(supportDirectory, '..', '..', '..')
   : join(supportDirectory, '..', '..');
-export const builtCliPath = join(repositoryRoot, 'dist', 'src', 'cli.js');
+export const builtCliPath = join(repositoryRoot, 'dist', 'cli.js');
 
 export interface StdioServerHandle {
   client: Client;
