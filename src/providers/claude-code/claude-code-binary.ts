@@ -20,6 +20,8 @@ export interface ClaudeCodeBinaryLookup {
   environment: Readonly<Record<string, string | undefined>>;
   platform?: NodeJS.Platform;
   arch?: string;
+  /** When given, each place looked at is appended, in order, with what was found there. */
+  searched?: string[];
 }
 
 // The npm wrapper ships bin/claude.exe as a ~500-byte stub that the postinstall replaces with
@@ -32,19 +34,36 @@ const wrapperStubMaxBytes = 4 * 1024;
  * the wrapper's postinstall), then `claude` on PATH. `undefined` when there is none.
  */
 export function findClaudeCodeBinary(lookup: ClaudeCodeBinaryLookup): string | undefined {
-  const explicit =
-    lookup.configuredBinary ??
-    nonEmpty(lookup.environment.SUBAGENT_MCP_CLAUDE_BIN) ??
-    nonEmpty(lookup.environment.CLAUDE_BIN);
-  if (explicit !== undefined) return explicit;
+  const note = (line: string) => lookup.searched?.push(line);
+  const explicitSources = [
+    ['providers.claude-code.binary', lookup.configuredBinary],
+    ['$SUBAGENT_MCP_CLAUDE_BIN', nonEmpty(lookup.environment.SUBAGENT_MCP_CLAUDE_BIN)],
+    ['$CLAUDE_BIN', nonEmpty(lookup.environment.CLAUDE_BIN)],
+  ] as const;
+  for (const [place, value] of explicitSources) {
+    note(`${place}: ${value ?? 'unset'}`);
+    if (value !== undefined) return value;
+  }
   const platform = lookup.platform ?? process.platform;
-  return (
-    findPlatformPackageBinary(platform, lookup.arch ?? process.arch) ??
-    findExecutableOnPath('claude', lookup.environment.PATH ?? '', {
-      platform,
-      accept: (candidate) => !isWrapperStub(candidate),
-    })
+  const arch = lookup.arch ?? process.arch;
+  const packageName = claudeCodePlatformPackage(
+    platform,
+    arch,
+    platform === 'linux' && isMuslLibc(),
   );
+  const beside = packageName && findPlatformPackageBinary(packageName, platform);
+  note(
+    packageName === undefined
+      ? `platform package: none for ${platform}-${arch}`
+      : `platform package ${packageName}: ${beside ? `found ${beside}` : 'not installed'}`,
+  );
+  if (beside) return beside;
+  const onPath = findExecutableOnPath('claude', lookup.environment.PATH ?? '', {
+    platform,
+    accept: (candidate) => !isWrapperStub(candidate),
+  });
+  note(`claude on PATH: ${onPath ? `found ${onPath}` : 'not found'}`);
+  return onPath;
 }
 
 /** The npm package with the native binary for this platform, as the wrapper names them. */
@@ -61,13 +80,10 @@ export function claudeCodePlatformPackage(
   return undefined;
 }
 
-function findPlatformPackageBinary(platform: NodeJS.Platform, arch: string): string | undefined {
-  const packageName = claudeCodePlatformPackage(
-    platform,
-    arch,
-    platform === 'linux' && isMuslLibc(),
-  );
-  if (packageName === undefined) return undefined;
+function findPlatformPackageBinary(
+  packageName: string,
+  platform: NodeJS.Platform,
+): string | undefined {
   const executable = platform === 'win32' ? 'claude.exe' : 'claude';
   const require = createRequire(import.meta.url);
   // Hoisted beside us, or nested inside the wrapper package's own node_modules.

@@ -49,19 +49,26 @@ async function probeClaudeCode(
       process.cwd(),
     );
     const { auth, reason: authReason } = detectClaudeCodeAuth(environment);
-    const binaryPath = findClaudeCodeBinary({ configuredBinary: settings.binary, environment });
+    const searched: string[] = [];
+    const binaryPath = findClaudeCodeBinary({
+      configuredBinary: settings.binary,
+      environment,
+      searched,
+    });
     if (binaryPath === undefined) {
-      return { available: false, auth, reason: claudeCodeInstallHint };
+      return { available: false, auth, searched, reason: claudeCodeInstallHint };
     }
     const { version, failure } = await readClaudeCodeVersion(binaryPath, environment, signal);
     if (version === undefined) {
-      return { available: false, auth, binaryPath, reason: `${failure}. ${claudeCodeInstallHint}` };
+      const reason = `${failure}. ${claudeCodeInstallHint}`;
+      return { available: false, auth, binaryPath, searched, reason };
     }
     return {
       available: true,
       version,
       auth,
       binaryPath,
+      searched,
       ...(authReason ? { reason: authReason } : {}),
     };
   } catch (error) {

@@ -19,6 +19,8 @@ export interface CodexBinaryLookup {
   environment: Readonly<Record<string, string | undefined>>;
   platform?: NodeJS.Platform;
   arch?: string;
+  /** When given, each place looked at is appended, in order, with what was found there. */
+  searched?: string[];
 }
 
 /** Where the native binary of one platform lives: its npm package and its Rust target triple. */
@@ -53,19 +55,33 @@ export function codexPlatformTarget(
  * `undefined` when there is none.
  */
 export function findCodexBinary(lookup: CodexBinaryLookup): string | undefined {
-  const explicit =
-    lookup.configuredBinary ??
-    nonEmpty(lookup.environment.SUBAGENT_MCP_CODEX_BIN) ??
-    nonEmpty(lookup.environment.CODEX_BIN);
-  if (explicit !== undefined) return explicit;
+  const note = (line: string) => lookup.searched?.push(line);
+  const explicitSources = [
+    ['providers.codex.binary', lookup.configuredBinary],
+    ['$SUBAGENT_MCP_CODEX_BIN', nonEmpty(lookup.environment.SUBAGENT_MCP_CODEX_BIN)],
+    ['$CODEX_BIN', nonEmpty(lookup.environment.CODEX_BIN)],
+  ] as const;
+  for (const [place, value] of explicitSources) {
+    note(`${place}: ${value ?? 'unset'}`);
+    if (value !== undefined) return value;
+  }
   const platform = lookup.platform ?? process.platform;
-  const target = codexPlatformTarget(platform, lookup.arch ?? process.arch);
+  const arch = lookup.arch ?? process.arch;
+  const target = codexPlatformTarget(platform, arch);
   const require = createRequire(import.meta.url);
   const beside = target && findNativeBinary(target, platform, require);
+  note(
+    target === undefined
+      ? `platform package: none for ${platform}-${arch}`
+      : `platform package ${target.packageName}: ${beside ? `found ${beside}` : 'not installed'}`,
+  );
   if (beside !== undefined) return beside;
   const onPath = findExecutableOnPath('codex', lookup.environment.PATH ?? '', { platform });
-  if (onPath === undefined || target === undefined) return onPath;
-  return nativeBinaryBehindWrapper(onPath, target, platform) ?? onPath;
+  const native = onPath && target && nativeBinaryBehindWrapper(onPath, target, platform);
+  note(
+    `codex on PATH: ${onPath ? `found ${onPath}` : 'not found'}${native ? ` (npm wrapper of ${native})` : ''}`,
+  );
+  return native || onPath;
 }
 
 function findNativeBinary(

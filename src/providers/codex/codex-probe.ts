@@ -22,9 +22,14 @@ export async function probeCodex(
   try {
     const cwd = process.cwd();
     const environment = buildCodexEnvironment(process.env, settings.env, cwd);
-    const binaryPath = findCodexBinary({ configuredBinary: settings.binary, environment });
+    const searched: string[] = [];
+    const binaryPath = findCodexBinary({
+      configuredBinary: settings.binary,
+      environment,
+      searched,
+    });
     if (binaryPath === undefined) {
-      return { available: false, auth: 'unknown', reason: codexInstallHint };
+      return { available: false, auth: 'unknown', searched, reason: codexInstallHint };
     }
     const { version, failure } = await readCodexVersion(binaryPath, environment, signal);
     if (version === undefined) {
@@ -32,6 +37,7 @@ export async function probeCodex(
         available: false,
         auth: 'unknown',
         binaryPath,
+        searched,
         reason: `${failure}. ${codexInstallHint}`,
       };
     }
@@ -51,6 +57,7 @@ export async function probeCodex(
         version,
         auth,
         binaryPath,
+        searched,
         ...(reason ? { reason } : {}),
         ...(models && models.length > 0 ? { models } : {}),
       };

@@ -24,6 +24,8 @@ export interface OpencodeBinaryLookup {
   /** Whether the CPU has AVX2 (the non-baseline builds need it); read from /proc/cpuinfo. */
   hasAvx2?: boolean;
   isMusl?: boolean;
+  /** When given, each place looked at is appended, in order, with what was found there. */
+  searched?: string[];
 }
 
 const launcherPackage = 'opencode-ai';
@@ -36,11 +38,16 @@ const launcherPackage = 'opencode-ai';
  * there is none.
  */
 export function findOpencodeBinary(lookup: OpencodeBinaryLookup): string | undefined {
-  const explicit =
-    lookup.configuredBinary ??
-    nonEmpty(lookup.environment.SUBAGENT_MCP_OPENCODE_BIN) ??
-    nonEmpty(lookup.environment.OPENCODE_BIN);
-  if (explicit !== undefined) return explicit;
+  const note = (line: string) => lookup.searched?.push(line);
+  const explicitSources = [
+    ['providers.opencode.binary', lookup.configuredBinary],
+    ['$SUBAGENT_MCP_OPENCODE_BIN', nonEmpty(lookup.environment.SUBAGENT_MCP_OPENCODE_BIN)],
+    ['$OPENCODE_BIN', nonEmpty(lookup.environment.OPENCODE_BIN)],
+  ] as const;
+  for (const [place, value] of explicitSources) {
+    note(`${place}: ${value ?? 'unset'}`);
+    if (value !== undefined) return value;
+  }
   const platform = lookup.platform ?? process.platform;
   const packages = opencodePlatformPackages({
     platform,
@@ -50,10 +57,18 @@ export function findOpencodeBinary(lookup: OpencodeBinaryLookup): string | undef
   });
   const require = createRequire(import.meta.url);
   const beside = findNativeBinary(packages, platform, require);
+  note(
+    beside
+      ? `platform package: found ${beside}`
+      : `platform packages ${packages.join(', ') || '(none for this platform)'}: not installed`,
+  );
   if (beside !== undefined) return beside;
   const onPath = findExecutableOnPath('opencode', lookup.environment.PATH ?? '', { platform });
-  if (onPath === undefined) return undefined;
-  return nativeBinaryBehindLauncher(onPath, packages, platform) ?? onPath;
+  const native = onPath && nativeBinaryBehindLauncher(onPath, packages, platform);
+  note(
+    `opencode on PATH: ${onPath ? `found ${onPath}` : 'not found'}${native ? ` (launcher of ${native})` : ''}`,
+  );
+  return native || onPath;
 }
 
 /**

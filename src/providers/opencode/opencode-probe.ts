@@ -39,9 +39,14 @@ export async function probeOpencode(
       return await probeServer(current, signal);
     }
     const environment = buildOpencodeEnvironment(process.env, settings.env);
-    const binaryPath = findOpencodeBinary({ configuredBinary: settings.binary, environment });
+    const searched: string[] = [];
+    const binaryPath = findOpencodeBinary({
+      configuredBinary: settings.binary,
+      environment,
+      searched,
+    });
     if (binaryPath === undefined) {
-      return { available: false, auth: 'unknown', reason: opencodeInstallHint };
+      return { available: false, auth: 'unknown', searched, reason: opencodeInstallHint };
     }
     const { version, failure } = await readOpencodeVersion(binaryPath, environment, signal);
     if (version === undefined) {
@@ -49,13 +54,14 @@ export async function probeOpencode(
         available: false,
         auth: 'unknown',
         binaryPath,
+        searched,
         reason: `${failure}. ${opencodeInstallHint}`,
       };
     }
     const facts = current
       ? await askProviders(current, signal)
       : await askShortLivedServer(binaryPath, settings, environment, signal);
-    return { available: true, version, binaryPath, ...withoutUndefined(facts) };
+    return { available: true, version, binaryPath, searched, ...withoutUndefined(facts) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { available: false, auth: 'unknown', reason: `Probing opencode failed: ${message}` };
@@ -67,6 +73,7 @@ async function probeServer(
   signal: AbortSignal | undefined,
 ): Promise<ProviderProbe> {
   const client = createOpencodeClient({ connection, directory: process.cwd() });
+  const searched = [`providers.opencode.serverUrl: ${connection.baseUrl}`];
   try {
     const health = await client.call({
       path: '/global/health',
@@ -75,7 +82,12 @@ async function probeServer(
     });
     const version = opencodeHealthSchema.safeParse(health).data?.version;
     const facts = await askProviders(connection, signal);
-    return { available: true, ...(version ? { version } : {}), ...withoutUndefined(facts) };
+    return {
+      available: true,
+      ...(version ? { version } : {}),
+      searched,
+      ...withoutUndefined(facts),
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {
