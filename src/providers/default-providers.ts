@@ -12,3 +12,12 @@ export function createDefaultProviderRegistry(config: ServerConfig): ProviderReg
     createOpencodeProvider(config.providers.opencode ?? {}),
   ]);
 }
+
+/** Why `config.defaultProvider` cannot be used, naming the key; `undefined` when it can. */
+export function describeUnknownDefaultProvider(
+  config: ServerConfig,
+  registry: ProviderRegistry,
+): string | undefined {
+  if (registry.has(config.defaultProvider)) return undefined;
+  return `defaultProvider: unknown provider "${config.defaultProvider}" (known: ${registry.ids().join(', ')})`;
+}
