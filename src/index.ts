@@ -1,4 +1,8 @@
-/** Library entry: build the server yourself, or reuse the event vocabulary and providers. */
+/**
+ * Library entry: what a script needs to embed the server (build a registry from the provider
+ * factories, a session store and a run service, then `createAgentServer` and connect any MCP
+ * transport), plus the event vocabulary, its zod schemas and the error type.
+ */
 export * from './events/index.js';
 export * from './errors/index.js';
 export * from './config/index.js';
@@ -6,11 +10,20 @@ export type * from './providers/agent-provider.js';
 export { createProviderRegistry, type ProviderRegistry } from './providers/provider-registry.js';
 export { createDefaultProviderRegistry } from './providers/default-providers.js';
 export { createClaudeCodeProvider } from './providers/claude-code/index.js';
+export { createCodexProvider } from './providers/codex/index.js';
+export {
+  createOpencodeProvider,
+  type OpencodeProvider,
+  type OpencodeProviderOptions,
+} from './providers/opencode/index.js';
 export {
   createRunService,
   createSessionStore,
   type RunService,
+  type RunServiceOptions,
   type RunOutcome,
+  type SessionStore,
+  type SessionRecord,
 } from './runs/index.js';
-export { createAgentServer } from './server/create-agent-server.js';
+export { createAgentServer, type AgentServerDependencies } from './server/create-agent-server.js';
 export { progressEventMetaKey } from './server/progress/progress-reporter.js';

@@ -46,10 +46,18 @@ export interface AgentTestEnvironment {
   startServer(options?: {
     args?: string[];
     environment?: Record<string, string>;
+    /** Start this command line instead of the built CLI with our root and state dir (`args` then unused). */
+    commandLine?: CommandLine;
   }): Promise<StdioServerHandle>;
   /** Processes other than our servers that inherited the marker (claude, its tools…). */
   leftoverProcesses(): ReturnType<typeof findProcessesWithMarker>;
   close(): Promise<void>;
+}
+
+export interface CommandLine {
+  command: string;
+  args: string[];
+  cwd: string;
 }
 
 export async function createAgentTestEnvironment(): Promise<AgentTestEnvironment> {
@@ -96,7 +104,7 @@ export async function createAgentTestEnvironment(): Promise<AgentTestEnvironment
     marker,
     environment,
     async startServer(options = {}) {
-      const transport = new StdioClientTransport({
+      const { command, args, cwd } = options.commandLine ?? {
         command: process.execPath,
         args: [
           builtCliPath,
@@ -106,8 +114,13 @@ export async function createAgentTestEnvironment(): Promise<AgentTestEnvironment
           stateDir,
           ...(options.args ?? []),
         ],
-        env: { ...environment, ...options.environment },
         cwd: root,
+      };
+      const transport = new StdioClientTransport({
+        command,
+        args,
+        env: { ...environment, ...options.environment },
+        cwd,
         stderr: 'pipe',
       });
       let stderr = '';
