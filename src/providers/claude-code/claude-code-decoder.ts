@@ -144,6 +144,10 @@ export function createClaudeCodeDecoder(options: ClaudeCodeDecoderOptions): Clau
     // that follows reports it, so it is not part of the answer.
     if (line.error) return [];
     const isSubAgent = Boolean(line.parent_tool_use_id);
+    // A sub-agent may run on another model by design; only the main agent's answer counts.
+    if (!isSubAgent && line.message.model && line.message.model !== '<synthetic>') {
+      facts.answeredModel = line.message.model;
+    }
     const messageId = line.message.id ?? 'message';
     const events: AgentEvent[] = [];
     for (const block of line.message.content) {

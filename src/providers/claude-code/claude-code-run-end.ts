@@ -14,7 +14,13 @@ export interface ClaudeCodeProcessOutcome {
 /** What the decoder learned during the turn, for the run-end. */
 export interface ClaudeCodeTurnFacts {
   nativeSessionId?: string;
+  /** Claude Code's own resolution of `--model` (`system/init`). */
   model?: string;
+  /**
+   * The model the API answered the last main-agent message with (`assistant.message.model`);
+   * differs from `model` when the API substituted one. `modelUsage` keeps the requested name.
+   */
+  answeredModel?: string;
   /** The text blocks of the last assistant message that had text, joined. */
   lastAssistantText: string;
 }
@@ -56,7 +62,7 @@ export function runEndFromResult(
   const base = {
     type: 'run-end' as const,
     nativeSessionId: result.session_id ?? facts.nativeSessionId,
-    model: facts.model ?? Object.keys(result.modelUsage ?? {})[0],
+    model: facts.answeredModel ?? facts.model ?? Object.keys(result.modelUsage ?? {})[0],
     usage: usageFromResult(result),
   };
   const isApiError =
@@ -98,7 +104,7 @@ export function runEndWithoutResult(
     type: 'run-end' as const,
     text: facts.lastAssistantText,
     nativeSessionId: facts.nativeSessionId,
-    model: facts.model,
+    model: facts.answeredModel ?? facts.model,
   };
   const ending = outcome.signal === null ? `exit code ${outcome.exitCode}` : outcome.signal;
   if (outcome.aborted) {

@@ -78,7 +78,7 @@ function prepareAnthropicReply(exchange: Exchange): () => void | Promise<void> {
     : planMainReply(conversation);
   record.directive = decision.directive;
   record.reply = decision.reply;
-  const model = asString(body['model']) ?? 'scripted-model';
+  const model = decision.answeredModel ?? asString(body['model']) ?? 'scripted-model';
   const streaming = body['stream'] === true;
   return () => sendPlan(exchange, decision.plan, { model, inputTokens, streaming });
 }

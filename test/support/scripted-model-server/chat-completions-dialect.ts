@@ -75,7 +75,7 @@ function prepareChatReply(exchange: Exchange): () => void | Promise<void> {
   record.directive = decision.directive;
   record.reply = decision.reply;
   const settings: SendSettings = {
-    model: asString(body['model']) ?? 'scripted-model',
+    model: decision.answeredModel ?? asString(body['model']) ?? 'scripted-model',
     promptTokens: approximateTokens(exchange.rawBody.length),
     streaming: body['stream'] === true,
     includeUsage: asRecord(body['stream_options'])?.['include_usage'] === true,

@@ -30,7 +30,8 @@ export type DirectiveName =
   | 'error'
   | 'sse-error'
   | 'call'
-  | 'args';
+  | 'args'
+  | 'model';
 
 export interface Directive {
   name: DirectiveName;
@@ -50,6 +51,7 @@ const directiveNames: readonly DirectiveName[] = [
   'sse-error',
   'call',
   'args',
+  'model',
 ];
 
 /** Directives that choose the kind of reply; the first one in the prompt wins. */
@@ -114,6 +116,12 @@ export function planTitleReply(): SteeringDecision {
 /** The reply to a main-turn request. */
 export function planMainReply(view: ConversationView): SteeringDecision {
   const directives = parseDirectives(view.newestUserPrompt);
+  const answeredModel = directives.find((item) => item.name === 'model')?.value;
+  const decision = planMainReplyOf(view, directives);
+  return answeredModel ? { ...decision, answeredModel } : decision;
+}
+
+function planMainReplyOf(view: ConversationView, directives: Directive[]): SteeringDecision {
   const directive = describeDirectives(directives);
   const thinking: ReplyBlock[] = directives.some((item) => item.name === 'thinking')
     ? [{ kind: 'thinking', thinking: thinkingText, signature: 'scripted-signature' }]
@@ -152,6 +160,7 @@ export function planMainReply(view: ConversationView): SteeringDecision {
     case 'thinking':
     case 'slow':
     case 'args':
+    case 'model':
     case undefined:
       return decide(
         directive,

@@ -142,6 +142,11 @@ export interface SteeringDecision {
   directive: string | undefined;
   reply: string;
   plan: ReplyPlan;
+  /**
+   * `[[mock:model=<name>]]`: the model the reply claims to come from, instead of the requested
+   * one (a substitution behind the API, as a router or a safety fallback does).
+   */
+  answeredModel?: string;
 }
 
 /** One request/response pair as handed to a dialect by the core server. */
