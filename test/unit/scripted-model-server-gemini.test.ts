@@ -214,6 +214,16 @@ describe('scripted model server: Gemini API dialect', () => {
     );
   });
 
+  it('reads each text part of a merged user turn as its own prompt, the last one steering', async () => {
+    // After an interrupted turn the CLI appends the next prompt to the unanswered user turn.
+    const chunks = await stream(
+      geminiBody([user(sessionContext, 'Take your time [[mock:stall]]', 'Go on [[mock:recall]]')]),
+    );
+    expect(answerText(chunks)).toBe(
+      'Recall: 1 messages in history; earlier user prompts: ["Take your time [[mock:stall]]"]; earlier tool output: []',
+    );
+  });
+
   it('sends thinking as a thought part before the text for [[mock:thinking]]', async () => {
     const chunks = await stream(geminiBody([user('Ponder [[mock:thinking]]')]));
     const parts = partsOf(chunks);

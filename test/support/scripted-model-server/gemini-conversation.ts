@@ -58,13 +58,14 @@ export function readGeminiJsonSchema(body: JsonRecord): JsonSchema | undefined {
 }
 
 export function readGeminiConversation(body: JsonRecord): ConversationView {
-  const entries = asArray(body['contents']).map((content) => classifyContent(asRecord(content)));
+  const contents = asArray(body['contents']);
+  const entries = contents.flatMap((content) => classifyContent(asRecord(content)));
   const last = entries.at(-1);
   const newestUser = last?.kind === 'user' ? last : undefined;
   const outputsOf = (list: GeminiEntry[]): string[] =>
     list.flatMap((entry) => (entry.kind === 'tool' ? entry.outputs : []));
   return {
-    messageCount: entries.length,
+    messageCount: contents.length,
     newestUserPrompt: newestUser?.text ?? '',
     newestToolResults: last?.kind === 'tool' ? last.outputs : [],
     earlierUserPrompts: entries.flatMap((entry) =>
@@ -77,7 +78,12 @@ export function readGeminiConversation(body: JsonRecord): ConversationView {
   };
 }
 
-function classifyContent(content: JsonRecord | undefined): GeminiEntry {
+/**
+ * The entries of one content. The CLI merges consecutive user turns into one content (after an
+ * interrupted turn, the new prompt is appended to the unanswered one), so each text part of a
+ * user content is a prompt of its own.
+ */
+function classifyContent(content: JsonRecord | undefined): GeminiEntry[] {
   const parts = asArray(content?.['parts']).flatMap((part) => {
     const record = asRecord(part);
     return record ? [record] : [];
@@ -91,19 +97,19 @@ function classifyContent(content: JsonRecord | undefined): GeminiEntry {
         : [],
   );
   if (role === 'model') {
-    return { kind: 'model', text: texts.join('') };
+    return [{ kind: 'model', text: texts.join('') }];
   }
   const responses = parts.flatMap((part) => {
     const response = asRecord(part['functionResponse']);
     return response ? [toolOutputText(asRecord(response['response']))] : [];
   });
   if (responses.length > 0) {
-    return { kind: 'tool', outputs: responses };
+    return [{ kind: 'tool', outputs: responses }];
   }
-  const ownWords = texts.filter((text) => !sessionContextPattern.test(text));
-  return ownWords.length > 0
-    ? { kind: 'user', text: ownWords.join('\n').trim() }
-    : { kind: 'other' };
+  const prompts = texts.filter((text) => !sessionContextPattern.test(text));
+  return prompts.length > 0
+    ? prompts.map((text) => ({ kind: 'user', text: text.trim() }))
+    : [{ kind: 'other' }];
 }
 
 /**
