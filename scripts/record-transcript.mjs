@@ -97,6 +97,38 @@ function createPathScrubber(paths) {
     replacements.reduce((scrubbed, [from, to]) => scrubbed.split(from).join(to), text);
 }
 
+/**
+ * One turn of a CLI that prints a line per event (Claude Code, Gemini CLI): its stdout lines,
+ * exit, stderr tail and the scripted model's replies. With `interruptOn`, SIGINT goes to the CLI
+ * 200 ms after the first line containing it, like a caller pressing stop shortly after the
+ * answer started streaming.
+ */
+async function recordLineTurn(spawnOptions, interruptOn) {
+  const { spawnAgentProcess, readLines, terminateProcessTree } =
+    await built('src/process/index.js');
+  const firstRequest = server.requests.length;
+  const child = await spawnAgentProcess(spawnOptions);
+  const lines = [];
+  let interrupting;
+  const watchdog = setTimeout(() => terminateProcessTree(child, { graceMs: 1000 }), 60_000);
+  try {
+    for await (const line of readLines(child.stdout)) {
+      if (line.trim() === '') continue;
+      lines.push(line);
+      if (interruptOn !== undefined && !interrupting && line.includes(interruptOn)) {
+        interrupting = delay(200).then(() => process.kill(child.pid, 'SIGINT'));
+      }
+    }
+    const exit = await child.finished;
+    if (interruptOn !== undefined) await server.waitForAllStreamsClosed(5000);
+    const replies = server.requests.slice(firstRequest).map((request) => request.reply);
+    return { lines, exit, stderrTail: child.stderrTail(), replies };
+  } finally {
+    clearTimeout(watchdog);
+    await terminateProcessTree(child, { graceMs: 1000 });
+  }
+}
+
 async function createClaudeCodeRecorder() {
   const { buildClaudeCodeArgs } = await built('src/providers/claude-code/claude-code-args.js');
   const { buildClaudeCodeEnvironment } = await built(
@@ -105,8 +137,6 @@ async function createClaudeCodeRecorder() {
   const { findClaudeCodeBinary, readClaudeCodeVersion } = await built(
     'src/providers/claude-code/claude-code-binary.js',
   );
-  const { spawnAgentProcess, readLines, terminateProcessTree } =
-    await built('src/process/index.js');
   const fixturesDirectory = join(root, 'src/providers/claude-code/__fixtures__');
 
   const binary = findClaudeCodeBinary({ environment: process.env });
@@ -261,28 +291,8 @@ async function createClaudeCodeRecorder() {
       ...turn.environment,
     };
     const env = buildClaudeCodeEnvironment(base, turn.overrides, turn.permissions, paths.cwd);
-    const firstRequest = server.requests.length;
-    const child = await spawnAgentProcess({ binary, args, cwd: paths.cwd, env });
-    const lines = [];
-    let interrupting;
-    const watchdog = setTimeout(() => terminateProcessTree(child, { graceMs: 1000 }), 60_000);
-    try {
-      for await (const line of readLines(child.stdout)) {
-        if (line.trim() === '') continue;
-        lines.push(line);
-        if (turn.interruptAfterFirstDelta && !interrupting && line.includes('"text_delta"')) {
-          // Like a caller pressing stop shortly after the answer started streaming.
-          interrupting = delay(200).then(() => process.kill(child.pid, 'SIGINT'));
-        }
-      }
-      const exit = await child.finished;
-      if (turn.interruptAfterFirstDelta) await server.waitForAllStreamsClosed(5000);
-      const replies = server.requests.slice(firstRequest).map((request) => request.reply);
-      return { args, lines, exit, stderrTail: child.stderrTail(), replies };
-    } finally {
-      clearTimeout(watchdog);
-      await terminateProcessTree(child, { graceMs: 1000 });
-    }
+    const interruptOn = turn.interruptAfterFirstDelta ? '"text_delta"' : undefined;
+    return { args, ...(await recordLineTurn({ binary, args, cwd: paths.cwd, env }, interruptOn)) };
   }
 
   return { fixturesDirectory, scenarios, record };
@@ -724,8 +734,6 @@ async function createGeminiRecorder() {
   const { findGeminiBinary, readGeminiVersion } = await built(
     'src/providers/gemini/gemini-binary.js',
   );
-  const { spawnAgentProcess, readLines, terminateProcessTree } =
-    await built('src/process/index.js');
   const fixturesDirectory = join(root, 'src/providers/gemini/__fixtures__');
 
   const binary = findGeminiBinary({ environment: process.env });
@@ -863,28 +871,8 @@ async function createGeminiRecorder() {
       newSessionId: turn.resume ? undefined : randomUUID(),
     });
     const env = buildGeminiEnvironment(base, undefined, paths.cwd);
-    const firstRequest = server.requests.length;
-    const child = await spawnAgentProcess({ binary, args, cwd: paths.cwd, env });
-    const lines = [];
-    let interrupting;
-    const watchdog = setTimeout(() => terminateProcessTree(child, { graceMs: 1000 }), 60_000);
-    try {
-      for await (const line of readLines(child.stdout)) {
-        if (line.trim() === '') continue;
-        lines.push(line);
-        if (turn.interruptAfterFirstDelta && !interrupting && line.includes('"delta":true')) {
-          // Like a caller pressing stop shortly after the answer started streaming.
-          interrupting = delay(200).then(() => process.kill(child.pid, 'SIGINT'));
-        }
-      }
-      const exit = await child.finished;
-      if (turn.interruptAfterFirstDelta) await server.waitForAllStreamsClosed(5000);
-      const replies = server.requests.slice(firstRequest).map((request) => request.reply);
-      return { args, lines, exit, stderrTail: child.stderrTail(), replies };
-    } finally {
-      clearTimeout(watchdog);
-      await terminateProcessTree(child, { graceMs: 1000 });
-    }
+    const interruptOn = turn.interruptAfterFirstDelta ? '"delta":true' : undefined;
+    return { args, ...(await recordLineTurn({ binary, args, cwd: paths.cwd, env }, interruptOn)) };
   }
 
   return { fixturesDirectory, scenarios, record };
