@@ -16,10 +16,10 @@ import {
   geminiResponseChunks,
   newGeminiResponseId,
   textChunks,
-  type GeminiResponse,
   type GeminiResponseContext,
 } from './gemini-events.js';
 import { readGeminiConversation, readGeminiJsonSchema } from './gemini-conversation.js';
+import { writeJsonResponse } from './json-response.js';
 import { approximateTokens, asRecord } from './json-values.js';
 import { planMainReply, planSideReply } from './steering.js';
 import type { Dialect, Exchange, ReplyPlan } from './types.js';
@@ -58,7 +58,7 @@ export function geminiErrorStatus(status: number): string {
 
 /** `{"error":{"code","message","status"}}` with the given HTTP status. */
 export function writeGeminiError(response: ServerResponse, status: number, message: string): void {
-  writeJson(response, status, {
+  writeJsonResponse(response, status, {
     error: { code: status, message, status: geminiErrorStatus(status) },
   });
 }
@@ -75,7 +75,7 @@ function prepareGeminiReply(exchange: Exchange): () => void | Promise<void> {
   const promptTokens = approximateTokens(exchange.rawBody.length);
   if (method === 'countTokens') {
     record.reply = 'count_tokens';
-    return () => writeJson(response, 200, { totalTokens: promptTokens });
+    return () => writeJsonResponse(response, 200, { totalTokens: promptTokens });
   }
   const conversation = readGeminiConversation(body);
   const decision = readGeminiJsonSchema(body)
@@ -112,16 +112,20 @@ async function sendPlan(
       exchange.trackStream();
       if (settings.streaming) {
         // Nothing more is sent: the response stays open until the client leaves.
-        await sendChunks(startStream(exchange), textChunks(context, plan.textChunks));
+        await startStream(exchange).sendAll(textChunks(context, plan.textChunks));
       }
       return;
     case 'stream-error': {
       if (!settings.streaming) {
-        return writeJson(response, 200, buildGeminiResponse(context, plan.blocks, promptTokens));
+        return writeJsonResponse(
+          response,
+          200,
+          buildGeminiResponse(context, plan.blocks, promptTokens),
+        );
       }
       const writer = startStream(exchange);
       const [first] = geminiResponseChunks(context, plan.blocks, promptTokens);
-      if (first && (await sendChunks(writer, [first])) && writer.isOpen()) {
+      if (first && (await writer.sendAll([first])) && writer.isOpen()) {
         // The SDK reads a bare JSON error object in the stream as the API failing mid-answer.
         const error = { code: 500, message: 'Scripted server error in the middle of the stream' };
         response.write(JSON.stringify({ error: { ...error, status: 'INTERNAL' } }));
@@ -133,28 +137,16 @@ async function sendPlan(
       if (!settings.streaming) {
         const writer = new ServerSentEventWriter(response);
         if (await writer.pause(plan.delayBetweenEventsMs)) {
-          writeJson(response, 200, buildGeminiResponse(context, plan.blocks, promptTokens));
+          writeJsonResponse(response, 200, buildGeminiResponse(context, plan.blocks, promptTokens));
         }
         return;
       }
       const writer = startStream(exchange, plan.delayBetweenEventsMs);
-      await sendChunks(writer, geminiResponseChunks(context, plan.blocks, promptTokens));
+      await writer.sendAll(geminiResponseChunks(context, plan.blocks, promptTokens));
       writer.end();
       return;
     }
   }
-}
-
-async function sendChunks(
-  writer: ServerSentEventWriter,
-  chunks: GeminiResponse[],
-): Promise<boolean> {
-  for (const chunk of chunks) {
-    if (!(await writer.send(undefined, chunk))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 function startStream(exchange: Exchange, delayBetweenEventsMs = 0): ServerSentEventWriter {
@@ -162,16 +154,4 @@ function startStream(exchange: Exchange, delayBetweenEventsMs = 0): ServerSentEv
   const writer = new ServerSentEventWriter(exchange.response, delayBetweenEventsMs);
   writer.start();
   return writer;
-}
-
-function writeJson(response: ServerResponse, status: number, body: unknown): void {
-  if (response.headersSent || response.destroyed) {
-    return;
-  }
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json; charset=UTF-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  response.end(text);
 }
