@@ -4,9 +4,10 @@
  * resume, early stop, refused instructions.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../events/index.js';
 import { AgentError } from '../../errors/index.js';
@@ -131,6 +132,32 @@ describe('createGeminiProvider with the real gemini', () => {
     );
     expect(runEndOf(events)).toMatchObject({ status: 'completed' });
     await expect.poll(leftovers).toEqual([]);
+  });
+
+  it('opens no connection but to the scripted model server (telemetry and update checks off)', async () => {
+    const log = join(folder, 'network.jsonl');
+    const hook = join(import.meta.dirname, '../../../test/support/network-log.mjs');
+    const events = await collectProviderRun(
+      provider,
+      request({
+        prompt: 'Run the greeting [[mock:tool]]',
+        permissions: 'full-access',
+        environment: {
+          ...environment,
+          NODE_OPTIONS: `--import ${pathToFileURL(hook).href}`,
+          SUBAGENT_MCP_NETWORK_LOG: log,
+        },
+      }),
+    );
+    expect(runEndOf(events)).toMatchObject({ status: 'completed' });
+    const connections = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { host?: string; port?: number | string });
+    expect(connections.length).toBeGreaterThan(0);
+    for (const connection of connections) {
+      expect([connection.host, Number(connection.port)]).toEqual(['127.0.0.1', model.port]);
+    }
   });
 
   it('refuses instructions with invalid_input before starting gemini', async () => {
