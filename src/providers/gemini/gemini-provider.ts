@@ -20,8 +20,8 @@ const providerId = 'gemini';
 // With GEMINI_CLI_NO_RELAUNCH, SIGINT ends gemini within ~70 ms; two seconds is generous.
 const interruptGraceMs = 2000;
 // After its `result` line gemini has written the session (synchronously) and has nothing left
-// to report, yet after a shell tool it takes 1.5–2.5 s to exit, signalled or not. A turn
-// without tools exits ~130 ms after `result`: it gets this long, then the tree is ended.
+// to report, yet after a shell tool it takes 1.5–2.5 s to exit, SIGINT or SIGTERM or not. So
+// the tree gets SIGTERM at once and SIGKILL this much later.
 const afterResultGraceMs = 300;
 /** Every run's child carries `<name>=<uuid>`, so the shells it starts can be found and ended. */
 export const geminiRunMarkerVariable = 'SUBAGENT_MCP_GEMINI_RUN';
