@@ -7,6 +7,7 @@
 import { loadConfig, configHelp, type ServerConfig } from './config/index.js';
 import { AgentError } from './errors/index.js';
 import { readPackageVersion } from './package-version.js';
+import { enableOrphanGuard } from './process/index.js';
 import {
   createDefaultProviderRegistry,
   describeUnknownDefaultProvider,
@@ -58,6 +59,8 @@ async function main(): Promise<number> {
   // The HTTP token is ours alone: sub-agents must not inherit it.
   const { SUBAGENT_MCP_HTTP_TOKEN: _token, ...childEnvironment } = process.env;
   delete process.env.SUBAGENT_MCP_HTTP_TOKEN;
+  // No sub-agent may outlive us, however we die; costs nothing until the first spawn.
+  enableOrphanGuard({ stateDirectory: config.stateDir });
   const sessions = createSessionStore(config.stateDir);
   const runs = createRunService({ config, registry, sessions, environment: childEnvironment });
   if (loaded.http) {

@@ -25,5 +25,6 @@ export {
   type SessionStore,
   type SessionRecord,
 } from './runs/index.js';
+export { enableOrphanGuard } from './process/index.js';
 export { createAgentServer, type AgentServerDependencies } from './server/create-agent-server.js';
 export { progressEventMetaKey } from './server/progress/progress-reporter.js';
