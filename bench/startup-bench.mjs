@@ -1,0 +1,109 @@
+// Cold start and idle memory of the built stdio server next to bench/bare-sdk-server.mjs (the
+// MCP SDK's McpServer + StdioServerTransport with one zod tool), started alternately from this
+// process. Per start: spawn → `initialize` answer (what a client waits for at its own start-up),
+// then `tools/list`, then the resident memory once the process has settled. Reports medians,
+// the ratios, and whether they meet the goals (exit code 1 if not).
+//
+//   npm run bench -- --only startup [--starts 11]   (or node bench/startup-bench.mjs …)
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const repository = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({ options: { starts: { type: 'string', default: '11' } } });
+const starts = Number(values.starts);
+const settleMs = 1000;
+const goals = { initializeRatio: 1.1, extraResidentMiB: 8 };
+
+const request = (id, method, params = {}) => JSON.stringify({ jsonrpc: '2.0', id, method, params });
+const initialize = request(1, 'initialize', {
+  protocolVersion: '2025-06-18',
+  capabilities: {},
+  clientInfo: { name: 'startup-bench', version: '1.0.0' },
+});
+
+async function residentMiB(pid) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** One cold start: milliseconds to the initialize answer, MiB resident once idle. */
+async function sample({ args, cwd, env }) {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['pipe', 'pipe', 'ignore'] });
+  const answers = new Map();
+  const waiters = new Map();
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const { id } = JSON.parse(line);
+    answers.set(id, performance.now());
+    waiters.get(id)?.();
+  });
+  const answered = (id) =>
+    answers.has(id) ? Promise.resolve() : new Promise((resolve) => waiters.set(id, resolve));
+  const exited = once(child, 'exit');
+  child.stdin.write(`${initialize}\n`);
+  await Promise.race([answered(1), exited.then(() => Promise.reject(new Error('exited early')))]);
+  const initializeMs = answers.get(1) - started;
+  child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+  child.stdin.write(`${request(2, 'tools/list')}\n`);
+  await answered(2);
+  await sleep(settleMs);
+  const megabytes = await residentMiB(child.pid);
+  child.stdin.end();
+  await exited;
+  return { initializeMs, megabytes };
+}
+
+const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
+
+const base = await mkdtemp(join(tmpdir(), 'subagent-mcp-startup-'));
+const env = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: base,
+  XDG_STATE_HOME: join(base, 'state'),
+};
+const servers = {
+  bare: { args: [join(repository, 'bench/bare-sdk-server.mjs')], cwd: base, env },
+  ours: { args: [join(repository, 'dist/cli.js')], cwd: base, env },
+};
+const results = { bare: [], ours: [] };
+try {
+  // One unmeasured start of each fills the file cache.
+  await sample(servers.bare);
+  await sample(servers.ours);
+  for (let index = 0; index < starts; index += 1) {
+    const order = index % 2 === 0 ? ['bare', 'ours'] : ['ours', 'bare'];
+    for (const name of order) results[name].push(await sample(servers[name]));
+  }
+} finally {
+  await rm(base, { recursive: true, force: true });
+}
+const summary = (name) => ({
+  initializeMs: median(results[name].map((result) => result.initializeMs)),
+  megabytes: median(results[name].map((result) => result.megabytes)),
+});
+const bare = summary('bare');
+const ours = summary('ours');
+const ratio = ours.initializeMs / bare.initializeMs;
+const extra = ours.megabytes - bare.megabytes;
+const verdict = (met) => (met ? 'meets' : 'MISSES');
+console.log(`startup: ${starts} cold starts each (interleaved), medians`);
+console.log(
+  `  bare SDK stdio server (one zod tool): initialize ${bare.initializeMs.toFixed(0)} ms, idle RSS ${bare.megabytes.toFixed(1)} MiB`,
+);
+console.log(
+  `  subagent-mcp (node dist/cli.js):      initialize ${ours.initializeMs.toFixed(0)} ms, idle RSS ${ours.megabytes.toFixed(1)} MiB`,
+);
+console.log(
+  `  initialize ratio ours/bare: ${ratio.toFixed(2)}× (goal ≤ ${goals.initializeRatio}×: ${verdict(ratio <= goals.initializeRatio)})`,
+);
+console.log(
+  `  idle RSS ours − bare: ${extra >= 0 ? '+' : ''}${extra.toFixed(1)} MiB (goal ≤ +${goals.extraResidentMiB} MiB: ${verdict(extra <= goals.extraResidentMiB)})`,
+);
+if (ratio > goals.initializeRatio || extra > goals.extraResidentMiB) process.exitCode = 1;
