@@ -19,6 +19,7 @@ const repository = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { starts: { type: 'string', default: '11' } } });
 const starts = Number(values.starts);
 const settleMs = 1000;
+const clockTicksPerSecond = 100;
 const goals = { initializeRatio: 1.1, extraResidentMiB: 8 };
 
 const request = (id, method, params = {}) => JSON.stringify({ jsonrpc: '2.0', id, method, params });
@@ -27,6 +28,13 @@ const initialize = request(1, 'initialize', {
   capabilities: {},
   clientInfo: { name: 'startup-bench', version: '1.0.0' },
 });
+
+// User + system CPU time of the whole process (all threads), in ms: unlike wall time, barely
+// moved by other load on the machine.
+async function processorMs(pid) {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
+}
 
 async function residentMiB(pid) {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -50,6 +58,7 @@ async function sample({ args, cwd, env }) {
   child.stdin.write(`${initialize}\n`);
   await Promise.race([answered(1), exited.then(() => Promise.reject(new Error('exited early')))]);
   const initializeMs = answers.get(1) - started;
+  const initializeProcessorMs = await processorMs(child.pid);
   child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
   child.stdin.write(`${request(2, 'tools/list')}\n`);
   await answered(2);
@@ -57,7 +66,7 @@ async function sample({ args, cwd, env }) {
   const megabytes = await residentMiB(child.pid);
   child.stdin.end();
   await exited;
-  return { initializeMs, megabytes };
+  return { initializeMs, initializeProcessorMs, megabytes };
 }
 
 const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
@@ -84,24 +93,27 @@ try {
 } finally {
   await rm(base, { recursive: true, force: true });
 }
-const summary = (name) => ({
-  initializeMs: median(results[name].map((result) => result.initializeMs)),
-  megabytes: median(results[name].map((result) => result.megabytes)),
-});
+const summary = (name) => {
+  const medianOf = (key) => median(results[name].map((result) => result[key]));
+  return {
+    initializeMs: medianOf('initializeMs'),
+    initializeProcessorMs: medianOf('initializeProcessorMs'),
+    megabytes: medianOf('megabytes'),
+  };
+};
 const bare = summary('bare');
 const ours = summary('ours');
 const ratio = ours.initializeMs / bare.initializeMs;
+const processorRatio = ours.initializeProcessorMs / bare.initializeProcessorMs;
 const extra = ours.megabytes - bare.megabytes;
 const verdict = (met) => (met ? 'meets' : 'MISSES');
+const describe = (label, { initializeMs, initializeProcessorMs, megabytes }) =>
+  `  ${label.padEnd(38)} initialize ${initializeMs.toFixed(0)} ms (CPU ${initializeProcessorMs.toFixed(0)} ms), idle RSS ${megabytes.toFixed(1)} MiB`;
 console.log(`startup: ${starts} cold starts each (interleaved), medians`);
+console.log(describe('bare SDK stdio server (one zod tool):', bare));
+console.log(describe('subagent-mcp (node dist/cli.js):', ours));
 console.log(
-  `  bare SDK stdio server (one zod tool): initialize ${bare.initializeMs.toFixed(0)} ms, idle RSS ${bare.megabytes.toFixed(1)} MiB`,
-);
-console.log(
-  `  subagent-mcp (node dist/cli.js):      initialize ${ours.initializeMs.toFixed(0)} ms, idle RSS ${ours.megabytes.toFixed(1)} MiB`,
-);
-console.log(
-  `  initialize ratio ours/bare: ${ratio.toFixed(2)}× (goal ≤ ${goals.initializeRatio}×: ${verdict(ratio <= goals.initializeRatio)})`,
+  `  initialize ratio ours/bare: ${ratio.toFixed(2)}× (goal ≤ ${goals.initializeRatio}×: ${verdict(ratio <= goals.initializeRatio)}); CPU time ratio ${processorRatio.toFixed(2)}×`,
 );
 console.log(
   `  idle RSS ours − bare: ${extra >= 0 ? '+' : ''}${extra.toFixed(1)} MiB (goal ≤ +${goals.extraResidentMiB} MiB: ${verdict(extra <= goals.extraResidentMiB)})`,
