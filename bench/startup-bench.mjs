@@ -44,7 +44,9 @@ async function residentMiB(pid) {
 /** One cold start: milliseconds to the initialize answer, MiB resident once idle. */
 async function sample({ args, cwd, env }) {
   const started = performance.now();
-  const child = spawn(process.execPath, args, { cwd, env, stdio: ['pipe', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr = `${stderr}${chunk}`.slice(-2000)));
   const answers = new Map();
   const waiters = new Map();
   createInterface({ input: child.stdout }).on('line', (line) => {
@@ -54,9 +56,10 @@ async function sample({ args, cwd, env }) {
   });
   const answered = (id) =>
     answers.has(id) ? Promise.resolve() : new Promise((resolve) => waiters.set(id, resolve));
-  const exited = once(child, 'exit');
+  const exited = once(child, 'close');
   child.stdin.write(`${initialize}\n`);
-  await Promise.race([answered(1), exited.then(() => Promise.reject(new Error('exited early')))]);
+  const exitedEarly = () => Promise.reject(new Error(`${args.at(-1)} exited early:\n${stderr}`));
+  await Promise.race([answered(1), exited.then(exitedEarly)]);
   const initializeMs = answers.get(1) - started;
   const initializeProcessorMs = await processorMs(child.pid);
   child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
