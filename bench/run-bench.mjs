@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark, each in its own process so none measures another's leftovers.
 //
-//   npm run bench [-- --only startup|providers] [--starts 11] [--runs 7] [--provider codex …]
+//   npm run bench [-- --only startup|providers] [--starts 15] [--runs 7] [--provider codex …]
 //
 // startup    cold start and idle memory against a bare MCP SDK server (bench/startup-bench.mjs)
 // providers  run_agent wall time against the direct CLI run (bench/provider-bench.mjs)

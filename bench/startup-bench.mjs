@@ -4,7 +4,7 @@
 // then `tools/list`, then the resident memory once the process has settled. Reports medians,
 // the ratios, and whether they meet the goals (exit code 1 if not).
 //
-//   npm run bench -- --only startup [--starts 11]   (or node bench/startup-bench.mjs …)
+//   npm run bench -- --only startup [--starts 15]   (or node bench/startup-bench.mjs …)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const repository = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { starts: { type: 'string', default: '11' } } });
+const { values } = parseArgs({ options: { starts: { type: 'string', default: '15' } } });
 const starts = Number(values.starts);
 const settleMs = 1000;
 const clockTicksPerSecond = 100;
