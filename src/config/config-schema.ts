@@ -4,7 +4,7 @@
  * defaults).
  */
 import { z } from 'zod';
-import { permissionsSchema } from '../events/index.js';
+import { permissionsSchema } from '../events/run-enums.js';
 
 export const providerSettingsSchema = z.strictObject({
   /** Path of the CLI to run, overriding discovery. */

@@ -6,7 +6,6 @@
  * descendants. Linux only; elsewhere spawning is unchanged.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
@@ -95,7 +94,10 @@ function createGuard(directory: string): Guard {
   if (!existsSync(supervisorMain)) throw new Error(`${supervisorMain} is missing`);
   const server = readIdentity('self');
   if (server === undefined) throw new Error('/proc/self/stat is unreadable');
-  const id = randomBytes(12).toString('hex').toUpperCase();
+  // The global Web Crypto: importing node:crypto would cost every server start.
+  const id = Buffer.from(crypto.getRandomValues(new Uint8Array(12)))
+    .toString('hex')
+    .toUpperCase();
   const markerName = `${ownerMarkerPrefix}${id}`;
   const markerValue = String(process.pid);
   const recordsDirectory = ownershipRecordsDirectory(directory);
