@@ -1,5 +1,5 @@
 import type { FinishReason, RunEndEvent, Usage } from '../../events/index.js';
-import { errorForAbortReason, statusForAbortReason } from '../abort-status.js';
+import { errorForAbortReason, statusForAbortReason } from '../kit/run-endings.js';
 import type { ClaudeCodeResultLine } from './claude-code-wire.js';
 
 /** How the `claude` process ended, as the provider saw it. */

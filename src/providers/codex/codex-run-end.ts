@@ -1,6 +1,6 @@
 import type { RunEndEvent, Usage } from '../../events/index.js';
 import type { AgentError } from '../../errors/index.js';
-import { errorForAbortReason, statusForAbortReason } from '../abort-status.js';
+import { errorForAbortReason, statusForAbortReason } from '../kit/run-endings.js';
 import type { CodexTokenUsageBreakdown, CodexTurnError } from './codex-wire.js';
 
 /** How the app-server ended, as the provider saw it. */

@@ -1,6 +1,6 @@
 import type { FinishReason, RunEndEvent, Usage } from '../../events/index.js';
 import type { AgentError } from '../../errors/index.js';
-import { errorForAbortReason, statusForAbortReason } from '../abort-status.js';
+import { errorForAbortReason, statusForAbortReason } from '../kit/run-endings.js';
 import type { OpencodeError, OpencodeTokens } from './opencode-wire.js';
 
 /** How the provider saw the turn end, beside what the event stream said. */

@@ -1,0 +1,75 @@
+import type { AgentEvent, RunEndEvent, RunStartEvent } from '../../events/index.js';
+
+/**
+ * The bookkeeping every decoder shares, so a run's stream keeps its contract: exactly one
+ * `run-start` first, exactly one `run-end` last, and a result for every tool call.
+ */
+export interface RunLifecycle {
+  /** The `run-start` and the warnings held for it; `[]` once started. */
+  start(): AgentEvent[];
+  /** A warning: at once after the start, otherwise held for it (the start carries the session). */
+  warn(message: string): AgentEvent[];
+  /** Events to show right after the start, once it comes (at once when it came already). */
+  holdForStart(events: readonly AgentEvent[]): AgentEvent[];
+  /** A `tool-call` was emitted: until {@link toolFinished}, the end reports it as unfinished. */
+  toolStarted(callId: string, toolName: string): void;
+  toolFinished(callId: string): void;
+  isToolOpen(callId: string): boolean;
+  /**
+   * The end, once: the start if it never came, a failed `tool-result` for each tool still
+   * open, then `runEnd`. `[]` after the run ended.
+   */
+  end(runEnd: RunEndEvent): AgentEvent[];
+  readonly hasStarted: boolean;
+  readonly hasEnded: boolean;
+}
+
+/** `describeStart` builds the `run-start` when it is due, from what the decoder knows by then. */
+export function createRunLifecycle(describeStart: () => RunStartEvent): RunLifecycle {
+  let hasStarted = false;
+  let hasEnded = false;
+  let held: AgentEvent[] = [];
+  const openTools = new Map<string, string>();
+
+  const start = (): AgentEvent[] => {
+    if (hasStarted) return [];
+    hasStarted = true;
+    const heldEvents = held;
+    held = [];
+    return [describeStart(), ...heldEvents];
+  };
+
+  const holdForStart = (events: readonly AgentEvent[]): AgentEvent[] => {
+    if (hasStarted) return [...events];
+    held.push(...events);
+    return [];
+  };
+
+  return {
+    start,
+    warn: (message) => holdForStart([{ type: 'warning', message }]),
+    holdForStart,
+    toolStarted: (callId, toolName) => void openTools.set(callId, toolName),
+    toolFinished: (callId) => void openTools.delete(callId),
+    isToolOpen: (callId) => openTools.has(callId),
+    end(runEnd) {
+      if (hasEnded) return [];
+      hasEnded = true;
+      const unfinished = [...openTools].map(([callId, toolName]): AgentEvent => ({
+        type: 'tool-result',
+        callId,
+        toolName,
+        output: '(did not finish: the turn ended first)',
+        isError: true,
+      }));
+      openTools.clear();
+      return [...start(), ...unfinished, runEnd];
+    },
+    get hasStarted() {
+      return hasStarted;
+    },
+    get hasEnded() {
+      return hasEnded;
+    },
+  };
+}
