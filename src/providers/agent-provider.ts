@@ -27,6 +27,8 @@ export interface ProviderProbe {
   models?: string[];
   /** The executable that would run (for diagnostics). */
   binaryPath?: string;
+  /** Where the executable was looked for, in order, up to where it was found (for diagnostics). */
+  searched?: string[];
 }
 
 /** Per-provider settings from the server configuration. */
