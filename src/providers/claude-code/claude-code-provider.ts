@@ -6,12 +6,8 @@ import {
   spawnAgentProcess,
   terminateProcessTree,
 } from '../../process/index.js';
-import type {
-  AgentProvider,
-  ProviderProbe,
-  ProviderRunRequest,
-  ProviderSettings,
-} from '../agent-provider.js';
+import type { AgentProvider, ProviderProbe, ProviderRunRequest } from '../agent-provider.js';
+import type { ProviderIdentity } from '../provider-definition.js';
 import { buildClaudeCodeArgs } from './claude-code-args.js';
 import { detectClaudeCodeAuth } from './claude-code-auth.js';
 import {
@@ -20,25 +16,28 @@ import {
   readClaudeCodeVersion,
 } from './claude-code-binary.js';
 import { createClaudeCodeDecoder } from './claude-code-decoder.js';
+import { claudeCodeDefinition, type ClaudeCodeSettings } from './claude-code-definition.js';
 import { buildClaudeCodeEnvironment } from './claude-code-environment.js';
 
-const providerId = 'claude-code';
 // After SIGINT, claude prints its result and exits within ~30 ms; two seconds is generous.
 const interruptGraceMs = 2000;
 
 /** The Claude Code adapter: one `claude -p … --output-format stream-json` process per turn. */
-export function createClaudeCodeProvider(settings: ProviderSettings = {}): AgentProvider {
+export function createClaudeCodeProvider(
+  settings: ClaudeCodeSettings = {},
+  identity: ProviderIdentity = claudeCodeDefinition,
+): AgentProvider {
   return {
-    id: providerId,
-    name: 'Claude Code',
-    capabilities: { resume: true, cancel: true, permissions: true, streamingText: true },
+    id: identity.id,
+    name: identity.name,
+    capabilities: claudeCodeDefinition.capabilities,
     probe: (options) => probeClaudeCode(settings, options?.signal),
-    run: (request) => runClaudeCode(settings, request),
+    run: (request) => runClaudeCode(settings, identity.id, request),
   };
 }
 
 async function probeClaudeCode(
-  settings: ProviderSettings,
+  settings: ClaudeCodeSettings,
   signal: AbortSignal | undefined,
 ): Promise<ProviderProbe> {
   try {
@@ -71,7 +70,8 @@ async function probeClaudeCode(
 }
 
 async function* runClaudeCode(
-  settings: ProviderSettings,
+  settings: ClaudeCodeSettings,
+  providerId: string,
   request: ProviderRunRequest,
 ): AsyncGenerator<AgentEvent, void, undefined> {
   const environment = buildClaudeCodeEnvironment(

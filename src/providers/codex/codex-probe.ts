@@ -1,5 +1,6 @@
 import { readPackageVersion } from '../../package-version.js';
-import type { ProviderProbe, ProviderSettings } from '../agent-provider.js';
+import type { ProviderProbe } from '../agent-provider.js';
+import type { CodexSettings } from './codex-definition.js';
 import { startCodexAppServer, type CodexAppServer } from './codex-app-server-process.js';
 import { buildCodexArgs, buildCodexInitializeParams } from './codex-args.js';
 import { codexAuthFrom } from './codex-auth.js';
@@ -16,7 +17,7 @@ const questionTimeoutMs = 3000;
  * app-server (`account/read`, `config/read`, `model/list`). Never throws.
  */
 export async function probeCodex(
-  settings: ProviderSettings,
+  settings: CodexSettings,
   signal: AbortSignal | undefined,
 ): Promise<ProviderProbe> {
   try {

@@ -1,7 +1,8 @@
 import type { AgentEvent } from '../../events/index.js';
 import { AgentError, toAgentError } from '../../errors/index.js';
 import { readPackageVersion } from '../../package-version.js';
-import type { AgentProvider, ProviderRunRequest, ProviderSettings } from '../agent-provider.js';
+import type { AgentProvider, ProviderRunRequest } from '../agent-provider.js';
+import type { ProviderIdentity } from '../provider-definition.js';
 import { answerCodexServerRequest } from './codex-approvals.js';
 import { startCodexAppServer } from './codex-app-server-process.js';
 import {
@@ -12,11 +13,11 @@ import {
 } from './codex-args.js';
 import { codexInstallHint, findCodexBinary } from './codex-binary.js';
 import { createCodexDecoder } from './codex-decoder.js';
+import { codexDefinition, type CodexSettings } from './codex-definition.js';
 import { buildCodexEnvironment } from './codex-environment.js';
 import { probeCodex } from './codex-probe.js';
 import { codexThreadResultSchema, codexTurnResultSchema } from './codex-wire.js';
 
-const providerId = 'codex';
 // turn/interrupt is answered in ~10 ms and turn/completed follows within ~20 ms.
 const interruptGraceMs = 2000;
 const initializeTimeoutMs = 30_000;
@@ -25,18 +26,22 @@ const threadTimeoutMs = 120_000;
 const turnStartTimeoutMs = 30_000;
 
 /** The Codex adapter: one `codex app-server` process per turn, spoken to over JSON-RPC. */
-export function createCodexProvider(settings: ProviderSettings = {}): AgentProvider {
+export function createCodexProvider(
+  settings: CodexSettings = {},
+  identity: ProviderIdentity = codexDefinition,
+): AgentProvider {
   return {
-    id: providerId,
-    name: 'Codex',
-    capabilities: { resume: true, cancel: true, permissions: true, streamingText: true },
+    id: identity.id,
+    name: identity.name,
+    capabilities: codexDefinition.capabilities,
     probe: (options) => probeCodex(settings, options?.signal),
-    run: (request) => runCodex(settings, request),
+    run: (request) => runCodex(settings, identity.id, request),
   };
 }
 
 async function* runCodex(
-  settings: ProviderSettings,
+  settings: CodexSettings,
+  providerId: string,
   request: ProviderRunRequest,
 ): AsyncGenerator<AgentEvent, void, undefined> {
   const environment = buildCodexEnvironment(request.environment, settings.env, request.cwd);

@@ -111,7 +111,7 @@ describe('runLineProcess', () => {
       decoder: createEchoDecoder(),
     });
     for await (const event of run) if (event.type === 'warning') break;
-    expect(findProcessesWithMarker(found)).toEqual([]);
+    await expect.poll(() => findProcessesWithMarker(found)).toEqual([]);
   });
 });
 

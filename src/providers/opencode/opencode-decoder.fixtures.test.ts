@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { AgentEvent, AgentEventOf, AgentEventType } from '../../events/index.js';
 import { AgentError } from '../../errors/index.js';
 import { assertProviderEventContract } from '../../../test/support/provider-contract.js';
-import type { ApprovalPolicy } from '../agent-provider.js';
+import type { ApprovalPolicy } from '../kit/provider-settings.js';
 import { createOpencodeDecoder } from './opencode-decoder.js';
 
 const fixturesDirectory = join(import.meta.dirname, '__fixtures__');

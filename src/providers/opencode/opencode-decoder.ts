@@ -1,5 +1,5 @@
 import type { AgentEvent, Usage } from '../../events/index.js';
-import type { ApprovalPolicy } from '../agent-provider.js';
+import type { ApprovalPolicy } from '../kit/provider-settings.js';
 import {
   permissionRequestEvent,
   questionRequestEvent,

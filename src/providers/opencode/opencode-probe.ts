@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { basicAuthorization } from '../../http/index.js';
-import type { ProviderProbe, ProviderSettings } from '../agent-provider.js';
+import type { ProviderProbe } from '../agent-provider.js';
+import type { OpencodeSettings } from './opencode-definition.js';
 import { buildOpencodeServeArgs } from './opencode-args.js';
 import { findOpencodeBinary, opencodeInstallHint, readOpencodeVersion } from './opencode-binary.js';
 import { createOpencodeClient } from './opencode-client.js';
@@ -29,7 +30,7 @@ type ProviderFacts = Pick<ProviderProbe, 'auth' | 'reason' | 'models'>;
  * `opencode serve` (~1.5 s). Never throws.
  */
 export async function probeOpencode(
-  settings: ProviderSettings,
+  settings: OpencodeSettings,
   servers: OpencodeServerManager,
   signal: AbortSignal | undefined,
 ): Promise<ProviderProbe> {
@@ -88,7 +89,7 @@ async function probeServer(
 
 async function askShortLivedServer(
   binary: string,
-  settings: ProviderSettings,
+  settings: OpencodeSettings,
   environment: Record<string, string>,
   signal: AbortSignal | undefined,
 ): Promise<ProviderFacts> {

@@ -1,7 +1,8 @@
 import type { AgentEvent } from '../../events/index.js';
 import { toAgentError } from '../../errors/index.js';
 import type { EventStream } from '../../http/index.js';
-import type { AgentProvider, ProviderRunRequest, ProviderSettings } from '../agent-provider.js';
+import type { AgentProvider, ProviderRunRequest } from '../agent-provider.js';
+import type { ProviderIdentity } from '../provider-definition.js';
 import { buildOpencodePromptBody } from './opencode-args.js';
 import {
   createOpencodeClient,
@@ -9,6 +10,7 @@ import {
   type OpencodeTranscriptEntry,
 } from './opencode-client.js';
 import { createOpencodeDecoder, type OpencodeDecoder } from './opencode-decoder.js';
+import { opencodeDefinition, type OpencodeSettings } from './opencode-definition.js';
 import { probeOpencode } from './opencode-probe.js';
 import { buildOpencodeRunEnd, type OpencodeTurnOutcome } from './opencode-run-end.js';
 import {
@@ -18,15 +20,13 @@ import {
 import { openOpencodeSession } from './opencode-session.js';
 import { followOpencodeTurn } from './opencode-turn.js';
 
-const providerId = 'opencode';
-
 /** The opencode adapter, with its warm `opencode serve` visible for diagnostics and tests. */
 export interface OpencodeProvider extends AgentProvider {
   readonly servers: OpencodeServerManager;
   dispose(): Promise<void>;
 }
 
-export interface OpencodeProviderOptions {
+export interface OpencodeProviderOptions extends Partial<ProviderIdentity> {
   /**
    * Asked at the start of each run where its transcript goes: the function then sees every
    * HTTP exchange and `/event` payload of that run (for recording fixtures).
@@ -42,25 +42,26 @@ export interface OpencodeProviderOptions {
  * resumed) prompted with `prompt_async` and followed on the `/event` bus.
  */
 export function createOpencodeProvider(
-  settings: ProviderSettings = {},
+  settings: OpencodeSettings = {},
   options: OpencodeProviderOptions = {},
 ): OpencodeProvider {
   const servers = createOpencodeServerManager(settings);
+  const { id = opencodeDefinition.id, name = opencodeDefinition.name } = options;
   return {
-    id: providerId,
-    name: 'opencode',
-    capabilities: { resume: true, cancel: true, permissions: true, streamingText: true },
+    id,
+    name,
+    capabilities: opencodeDefinition.capabilities,
     servers,
     probe: (probeOptions) => probeOpencode(settings, servers, probeOptions?.signal),
-    run: (request) => runOpencode(servers, settings, options, request),
+    run: (request) => runOpencode(servers, settings, { ...options, id }, request),
     dispose: () => servers.dispose(),
   };
 }
 
 async function* runOpencode(
   servers: OpencodeServerManager,
-  settings: ProviderSettings,
-  options: OpencodeProviderOptions,
+  settings: OpencodeSettings,
+  options: OpencodeProviderOptions & { id: string },
   request: ProviderRunRequest,
 ): AsyncGenerator<AgentEvent, void, undefined> {
   const { signal } = request;
@@ -72,7 +73,7 @@ async function* runOpencode(
     return [
       {
         type: 'run-start',
-        provider: providerId,
+        provider: options.id,
         ...(sessionId === undefined ? {} : { nativeSessionId: sessionId }),
         ...(request.model === undefined ? {} : { model: request.model }),
         cwd: request.cwd,
@@ -115,7 +116,7 @@ async function* runOpencode(
       yield* endBeforeTurn({ failure: toAgentError(error, 'agent_crashed') });
       return;
     }
-    const decoder = createDecoder(settings, request, sessionId);
+    const decoder = createDecoder(settings, options.id, request, sessionId);
     yield* decoder.start();
     yield* followOpencodeTurn({ client, stream, decoder, sessionId, request, prompt });
   } finally {
@@ -124,7 +125,8 @@ async function* runOpencode(
 }
 
 function createDecoder(
-  settings: ProviderSettings,
+  settings: OpencodeSettings,
+  providerId: string,
   request: ProviderRunRequest,
   sessionId: string,
 ): OpencodeDecoder {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AgentError } from '../../errors/index.js';
 import { basicAuthorization } from '../../http/index.js';
-import type { ProviderSettings } from '../agent-provider.js';
+import type { OpencodeSettings } from './opencode-definition.js';
 import { buildOpencodeServeArgs } from './opencode-args.js';
 import { findOpencodeBinary, opencodeInstallHint } from './opencode-binary.js';
 import {
@@ -61,7 +61,7 @@ interface ManagedServer {
  * they live, each with a random Basic-auth password. With `settings.serverUrl` nothing is
  * spawned.
  */
-export function createOpencodeServerManager(settings: ProviderSettings): OpencodeServerManager {
+export function createOpencodeServerManager(settings: OpencodeSettings): OpencodeServerManager {
   const configured = configuredConnection(settings);
   const servers = new Map<string, ManagedServer>();
   let isDisposed = false;
@@ -136,7 +136,7 @@ export function createOpencodeServerManager(settings: ProviderSettings): Opencod
   };
 }
 
-function configuredConnection(settings: ProviderSettings): OpencodeConnection | undefined {
+function configuredConnection(settings: OpencodeSettings): OpencodeConnection | undefined {
   if (settings.serverUrl === undefined) return undefined;
   const baseUrl = settings.serverUrl.replace(/\/+$/, '');
   if (settings.serverPassword === undefined) return { baseUrl, headers: {} };
