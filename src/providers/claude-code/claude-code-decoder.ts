@@ -1,4 +1,6 @@
 import type { AgentEvent } from '../../events/index.js';
+import type { AgentDecoder } from '../kit/agent-decoder.js';
+import { createRunLifecycle } from '../kit/run-lifecycle.js';
 import {
   isSettlingResult,
   runEndFromResult,
@@ -30,12 +32,8 @@ export interface ClaudeCodeDecoderOptions {
   provider: string;
 }
 
-export interface ClaudeCodeDecoder {
-  /** One stdout line in, the normalized events it means out. Never throws. */
-  push(line: string): AgentEvent[];
-  /** After the process ended: closes the stream, emitting the `run-end` if none came yet. */
-  flush(outcome: ClaudeCodeProcessOutcome): AgentEvent[];
-}
+/** One stdout line in, the normalized events it means out; flushed with the process outcome. */
+export type ClaudeCodeDecoder = AgentDecoder<string, ClaudeCodeProcessOutcome>;
 
 /**
  * Turns Claude Code's stream-json lines into normalized events: exactly one `run-start`
@@ -46,34 +44,26 @@ export interface ClaudeCodeDecoder {
 export function createClaudeCodeDecoder(options: ClaudeCodeDecoderOptions): ClaudeCodeDecoder {
   const facts: ClaudeCodeTurnFacts = { lastAssistantText: '' };
   const toolCalls = new Map<string, { toolName: string; input: unknown }>();
-  let hasStarted = false;
-  let hasEnded = false;
   let streamMessageId: string | undefined;
   let openBlockIndex: number | undefined;
   let lastTextMessageId: string | undefined;
   const blockCounts = new Map<string, number>();
   // An interrupt's result waits for the process outcome to tell who interrupted.
   let pendingResult: ClaudeCodeResultLine | undefined;
-  // Warnings about lines before system/init wait for it, so run-start still carries the session.
-  let warningsBeforeStart: AgentEvent[] = [];
+  const lifecycle = createRunLifecycle(() => ({
+    type: 'run-start',
+    provider: options.provider,
+    nativeSessionId: facts.nativeSessionId,
+    model: facts.model,
+    cwd: options.cwd,
+  }));
 
+  // The session and model known when the start is due are the ones it reports.
   const start = (nativeSessionId: string | undefined, model?: string): AgentEvent[] => {
-    if (hasStarted) return [];
-    hasStarted = true;
+    if (lifecycle.hasStarted) return [];
     facts.nativeSessionId ??= nativeSessionId;
     facts.model ??= model;
-    const held = warningsBeforeStart;
-    warningsBeforeStart = [];
-    return [
-      {
-        type: 'run-start',
-        provider: options.provider,
-        nativeSessionId: facts.nativeSessionId,
-        model: facts.model,
-        cwd: options.cwd,
-      },
-      ...held,
-    ];
+    return lifecycle.start();
   };
 
   const decode = (line: ClaudeCodeLine): AgentEvent[] => {
@@ -208,27 +198,24 @@ export function createClaudeCodeDecoder(options: ClaudeCodeDecoderOptions): Clau
     }
     const usage = usageFromResult(result);
     if (usage) events.push({ type: 'usage', usage });
-    if (isSettlingResult(result)) {
-      hasEnded = true;
-      events.push(runEndFromResult(result, facts, undefined));
-    } else {
+    if (!isSettlingResult(result)) {
       pendingResult = result;
+      return events;
     }
-    return events;
+    const end = runEndFromResult(result, facts, undefined);
+    return [...start(result.session_id), ...events, ...lifecycle.end(end)];
   };
 
+  // Warnings about lines before system/init wait for it, so run-start still carries the session.
   const withStart = (events: AgentEvent[], nativeSessionId: string | undefined): AgentEvent[] => {
-    if (hasStarted || events.length === 0) return events;
-    if (events.every((event) => event.type === 'warning')) {
-      warningsBeforeStart.push(...events);
-      return [];
-    }
+    if (lifecycle.hasStarted || events.length === 0) return events;
+    if (events.every((event) => event.type === 'warning')) return lifecycle.holdForStart(events);
     return [...start(nativeSessionId), ...events];
   };
 
   return {
     push(text) {
-      if (hasEnded || pendingResult) return [];
+      if (lifecycle.hasEnded || pendingResult) return [];
       const trimmed = text.trim();
       if (trimmed === '') return [];
       let value: unknown;
@@ -250,12 +237,11 @@ export function createClaudeCodeDecoder(options: ClaudeCodeDecoderOptions): Clau
     },
 
     flush(outcome) {
-      if (hasEnded) return [];
-      hasEnded = true;
+      if (lifecycle.hasEnded) return [];
       const end = pendingResult
         ? runEndFromResult(pendingResult, facts, outcome.aborted)
         : runEndWithoutResult(outcome, facts);
-      return [...start(end.nativeSessionId), end];
+      return [...start(end.nativeSessionId), ...lifecycle.end(end)];
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Permissions } from '../../events/index.js';
+import { buildChildEnvironment } from '../kit/child-environment.js';
 
 /**
  * Variables a running Claude Code sets for the processes it starts (its Bash tool, hooks and
@@ -26,10 +27,8 @@ export const claudeCodeSessionVariables = [
 ] as const;
 
 /**
- * The child environment for one `claude` run: the base environment (the server's own plus
- * the nesting depth counter: API keys, CLAUDE_CONFIG_DIR, proxies and PATH stay) without
- * the variables of an enclosing Claude Code session, then the configured overrides, then
- * `PWD` = cwd.
+ * The child environment for one `claude` run: the base environment without the variables of
+ * an enclosing Claude Code session, then the configured overrides, then `PWD` = cwd.
  *
  * `IS_SANDBOX` is removed too (a machine may carry `IS_SANDBOX=yes`, which Claude Code reads
  * as "sandboxed" in places), except for full access, where it is `1`: the only way Claude
@@ -41,13 +40,10 @@ export function buildClaudeCodeEnvironment(
   permissions: Permissions,
   cwd: string,
 ): Record<string, string> {
-  const removed = new Set<string>([...claudeCodeSessionVariables, 'IS_SANDBOX']);
-  const environment: Record<string, string> = {};
-  for (const [name, value] of Object.entries(base)) {
-    if (value !== undefined && !removed.has(name)) environment[name] = value;
-  }
-  if (permissions === 'full-access') environment.IS_SANDBOX = '1';
-  Object.assign(environment, overrides);
-  environment.PWD = cwd;
-  return environment;
+  return buildChildEnvironment(base, {
+    remove: [...claudeCodeSessionVariables, 'IS_SANDBOX'],
+    defaults: permissions === 'full-access' ? { IS_SANDBOX: '1' } : {},
+    overrides,
+    cwd,
+  });
 }

@@ -38,7 +38,10 @@ export function abortedEnding(aborted: { reason: unknown }, raw: string | undefi
 }
 
 /** A failed run, with the error as given. */
-export function failedEnding(error: { code: string; message: string }, raw: string): RunEnding {
+export function failedEnding(
+  error: { code: string; message: string },
+  raw: string | undefined,
+): RunEnding {
   return {
     status: 'failed',
     finishReason: { unified: 'error', raw },
