@@ -1,7 +1,9 @@
 import type { AgentEvent } from '../../events/index.js';
-import { AgentError, toAgentError } from '../../errors/index.js';
+import { toAgentError, type AgentError } from '../../errors/index.js';
 import { readPackageVersion } from '../../package-version.js';
 import type { AgentProvider, ProviderRunRequest } from '../agent-provider.js';
+import { requireBinary } from '../kit/binary-discovery.js';
+import { whenAborted } from '../kit/when-aborted.js';
 import type { ProviderIdentity } from '../provider-definition.js';
 import { answerCodexServerRequest } from './codex-approvals.js';
 import { startCodexAppServer } from './codex-app-server-process.js';
@@ -11,7 +13,7 @@ import {
   buildCodexThreadRequest,
   buildCodexTurnParams,
 } from './codex-args.js';
-import { codexInstallHint, findCodexBinary } from './codex-binary.js';
+import { codexBinary } from './codex-binary.js';
 import { createCodexDecoder } from './codex-decoder.js';
 import { codexDefinition, type CodexSettings } from './codex-definition.js';
 import { buildCodexEnvironment } from './codex-environment.js';
@@ -45,8 +47,7 @@ async function* runCodex(
   request: ProviderRunRequest,
 ): AsyncGenerator<AgentEvent, void, undefined> {
   const environment = buildCodexEnvironment(request.environment, settings.env, request.cwd);
-  const binary = findCodexBinary({ configuredBinary: settings.binary, environment });
-  if (binary === undefined) throw new AgentError('provider_unavailable', codexInstallHint);
+  const binary = requireBinary(codexBinary, { configuredBinary: settings.binary, environment });
 
   const approvals = settings.approvals ?? 'decline';
   const server = await startCodexAppServer({
@@ -103,8 +104,7 @@ async function* runCodex(
     session.turnId = turnResult.turn.id;
   };
 
-  request.signal.addEventListener('abort', interrupt, { once: true });
-  if (request.signal.aborted) interrupt();
+  const stopListening = whenAborted(request.signal, interrupt);
   const driving = drive().catch((error: unknown) => {
     // A refusal is in the transcript, where the decoder reads it; a timeout or a crash is not.
     failure = toAgentError(error, 'agent_crashed');
@@ -122,7 +122,7 @@ async function* runCodex(
     const exit = await child.finished;
     yield* decoder.flush({ ...exit, stderrTail: server.stderrTail(), aborted, failure });
   } finally {
-    request.signal.removeEventListener('abort', interrupt);
+    stopListening();
     clearTimeout(interruptTimer);
     // Also reached when the consumer stops early: the agent must not outlive its run.
     await server.shutdown();

@@ -22,9 +22,9 @@ export interface JsonRpcProcess {
   readonly process: AgentProcess;
   readonly connection: JsonRpcConnection;
   /** The last stderr lines (the CLI's logs), without terminal colour codes. */
-  stderrTail(): string;
+  stderrTail: () => string;
   /** Ends the process tree by the stop plan; once, the same promise after. Never rejects. */
-  shutdown(): Promise<void>;
+  shutdown: () => Promise<void>;
 }
 
 const stderrInMessageLimit = 1000;

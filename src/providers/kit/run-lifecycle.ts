@@ -6,11 +6,11 @@ import type { AgentEvent, RunEndEvent, RunStartEvent } from '../../events/index.
  */
 export interface RunLifecycle {
   /** The `run-start` and the warnings held for it; `[]` once started. */
-  start(): AgentEvent[];
+  start: () => AgentEvent[];
   /** A warning: at once after the start, otherwise held for it (the start carries the session). */
-  warn(message: string): AgentEvent[];
+  warn: (message: string) => AgentEvent[];
   /** Events to show right after the start, once it comes (at once when it came already). */
-  holdForStart(events: readonly AgentEvent[]): AgentEvent[];
+  holdForStart: (events: readonly AgentEvent[]) => AgentEvent[];
   /** A `tool-call` was emitted: until {@link toolFinished}, the end reports it as unfinished. */
   toolStarted(callId: string, toolName: string): void;
   toolFinished(callId: string): void;
