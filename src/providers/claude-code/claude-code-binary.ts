@@ -32,9 +32,8 @@ export function claudeCodePlatformPackage(
  * an error, so it is skipped.
  */
 export const claudeCodeBinary: BinarySpec = {
+  providerId: 'claude-code',
   command: 'claude',
-  settingName: 'providers.claude-code.binary',
-  environmentVariables: ['SUBAGENT_MCP_CLAUDE_BIN', 'CLAUDE_BIN'],
   npmPackage: '@anthropic-ai/claude-code',
   nativePackages(target): NativePackage[] {
     const isMusl = target.platform === 'linux' && target.isMusl;

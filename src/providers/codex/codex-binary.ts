@@ -41,9 +41,8 @@ export function codexPlatformTarget(
  * binary behind it when it is the npm wrapper, which costs ~100 ms per start).
  */
 export const codexBinary: BinarySpec = {
+  providerId: 'codex',
   command: 'codex',
-  settingName: 'providers.codex.binary',
-  environmentVariables: ['SUBAGENT_MCP_CODEX_BIN', 'CODEX_BIN'],
   npmPackage: '@openai/codex',
   nativePackages(target): NativePackage[] {
     const found = codexPlatformTarget(target.platform, target.arch);

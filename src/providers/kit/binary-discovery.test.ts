@@ -16,9 +16,8 @@ function writeFile(path: string, body: string, mode = 0o644): string {
 }
 
 const spec: BinarySpec = {
+  providerId: 'fake',
   command: 'fake',
-  settingName: 'providers.fake.binary',
-  environmentVariables: ['SUBAGENT_MCP_FAKE_BIN', 'FAKE_BIN'],
   npmPackage: 'fake-cli',
   nativePackages: (target) => [
     { name: `fake-cli-${target.platform}-${target.arch}`, executable: 'bin/fake' },

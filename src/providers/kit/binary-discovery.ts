@@ -33,12 +33,15 @@ export interface NativePackage {
 
 /** Where a provider's CLI may be; each provider declares one. */
 export interface BinarySpec {
+  /** Whose setting `providers.<providerId>.binary` names the executable. */
+  providerId: string;
   /** The command on PATH, e.g. `claude`. */
   command: string;
-  /** The configuration key of an explicit path, e.g. `providers.claude-code.binary`. */
-  settingName: string;
-  /** Variables that may name the executable, in order of preference. */
-  environmentVariables: readonly string[];
+  /**
+   * Variables that may name the executable, in order of preference. Default
+   * `SUBAGENT_MCP_<COMMAND>_BIN`, then `<COMMAND>_BIN`.
+   */
+  environmentVariables?: readonly string[];
   /** The npm package users install; platform packages may be nested inside it. */
   npmPackage?: string;
   /** The platform packages with a native binary for `target`, best first. */
@@ -75,10 +78,12 @@ export interface BinaryDiscovery {
 
 /** Looks for the spec's executable; see the module comment for the order. Never throws. */
 export function discoverBinary(spec: BinarySpec, lookup: BinaryLookup): BinaryDiscovery {
-  const searched: string[] = [spec.settingName];
+  const searched: string[] = [`providers.${spec.providerId}.binary`];
   const found = (path: string | undefined): BinaryDiscovery => ({ path, searched });
   if (lookup.configuredBinary !== undefined) return found(lookup.configuredBinary);
-  for (const name of spec.environmentVariables) {
+  const command = spec.command.toUpperCase();
+  const variables = spec.environmentVariables ?? [`SUBAGENT_MCP_${command}_BIN`, `${command}_BIN`];
+  for (const name of variables) {
     searched.push(`$${name}`);
     const value = nonEmpty(lookup.environment[name]);
     if (value !== undefined) return found(value);

@@ -16,8 +16,8 @@ function writeExecutable(name: string, body: string): string {
 }
 
 const binary: BinarySpec = {
+  providerId: 'fake',
   command: 'fake',
-  settingName: 'providers.fake.binary',
   environmentVariables: ['FAKE_BIN'],
   installHint: 'Install fake',
 };
