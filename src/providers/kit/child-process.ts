@@ -40,9 +40,9 @@ export interface ChildProcess {
   /** stdout, line by line; one reader. */
   readonly lines: AsyncIterable<string>;
   /** Writes one line to stdin (spawned with `stdin: 'pipe'`); throws once stdin is closed. */
-  writeLine(line: string): void;
+  writeLine: (line: string) => void;
   /** Ends the process tree by the stop plan. Started once, the same promise after. Never rejects. */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /** Spawns the CLI. Rejects with `AgentError('spawn_failed')` when it cannot start. */

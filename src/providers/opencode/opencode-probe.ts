@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { basicAuthorization } from '../../http/index.js';
 import type { ProviderProbe } from '../agent-provider.js';
+import { probeCli, withoutEmpty, type CliFacts } from '../kit/probe-cli.js';
+import { whenAborted } from '../kit/when-aborted.js';
 import type { OpencodeSettings } from './opencode-definition.js';
 import { buildOpencodeServeArgs } from './opencode-args.js';
-import { findOpencodeBinary, opencodeInstallHint, readOpencodeVersion } from './opencode-binary.js';
+import { opencodeBinary } from './opencode-binary.js';
 import { createOpencodeClient } from './opencode-client.js';
 import {
   buildOpencodeEnvironment,
@@ -22,8 +24,6 @@ export const opencodeLoginHint =
 const startupTimeoutMs = 20_000;
 const questionTimeoutMs = 5000;
 
-type ProviderFacts = Pick<ProviderProbe, 'auth' | 'reason' | 'models'>;
-
 /**
  * Version, whether a model provider is configured, and the models (`provider/model`). Asked of
  * the configured server, else of the warm server when one runs, else of a short-lived
@@ -34,33 +34,22 @@ export async function probeOpencode(
   servers: OpencodeServerManager,
   signal: AbortSignal | undefined,
 ): Promise<ProviderProbe> {
-  try {
-    const current = servers.currentConnection();
-    if (settings.serverUrl !== undefined && current !== undefined) {
-      return await probeServer(current, signal);
-    }
-    const environment = buildOpencodeEnvironment(process.env, settings.env);
-    const binaryPath = findOpencodeBinary({ configuredBinary: settings.binary, environment });
-    if (binaryPath === undefined) {
-      return { available: false, auth: 'unknown', reason: opencodeInstallHint };
-    }
-    const { version, failure } = await readOpencodeVersion(binaryPath, environment, signal);
-    if (version === undefined) {
-      return {
-        available: false,
-        auth: 'unknown',
-        binaryPath,
-        reason: `${failure}. ${opencodeInstallHint}`,
-      };
-    }
-    const facts = current
-      ? await askProviders(current, signal)
-      : await askShortLivedServer(binaryPath, settings, environment, signal);
-    return { available: true, version, binaryPath, ...withoutUndefined(facts) };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { available: false, auth: 'unknown', reason: `Probing opencode failed: ${message}` };
+  const current = servers.currentConnection();
+  if (settings.serverUrl !== undefined && current !== undefined) {
+    return probeServer(current, signal);
   }
+  const environment = buildOpencodeEnvironment(process.env, settings.env);
+  return probeCli({
+    agentName: 'opencode',
+    binary: opencodeBinary,
+    configuredBinary: settings.binary,
+    environment,
+    signal,
+    inspect: ({ binaryPath }) =>
+      current
+        ? askProviders(current, signal)
+        : askShortLivedServer(binaryPath, settings, environment, signal),
+  });
 }
 
 async function probeServer(
@@ -76,7 +65,7 @@ async function probeServer(
     });
     const version = opencodeHealthSchema.safeParse(health).data?.version;
     const facts = await askProviders(connection, signal);
-    return { available: true, ...(version ? { version } : {}), ...withoutUndefined(facts) };
+    return { available: true, ...(version ? { version } : {}), ...withoutEmpty(facts) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {
@@ -92,7 +81,7 @@ async function askShortLivedServer(
   settings: OpencodeSettings,
   environment: Record<string, string>,
   signal: AbortSignal | undefined,
-): Promise<ProviderFacts> {
+): Promise<CliFacts> {
   const password = randomBytes(24).toString('base64url');
   const server = await startOpencodeServer({
     binary,
@@ -101,13 +90,12 @@ async function askShortLivedServer(
     env: withServerCredentials(environment, password),
     startupTimeoutMs,
   });
-  const stop = (): void => void server.stop();
-  signal?.addEventListener('abort', stop, { once: true });
+  const stopListening = whenAborted(signal, () => void server.stop());
   try {
     const headers = { authorization: basicAuthorization(opencodeServerUsername, password) };
     return await askProviders({ baseUrl: server.url, headers, pid: server.child.pid }, signal);
   } finally {
-    signal?.removeEventListener('abort', stop);
+    stopListening();
     await server.stop();
   }
 }
@@ -116,7 +104,7 @@ async function askShortLivedServer(
 async function askProviders(
   connection: OpencodeConnection,
   signal: AbortSignal | undefined,
-): Promise<ProviderFacts> {
+): Promise<CliFacts> {
   const client = createOpencodeClient({ connection, directory: process.cwd() });
   try {
     const body = await client.call({
@@ -138,12 +126,4 @@ async function askProviders(
     const message = error instanceof Error ? error.message : String(error);
     return { auth: 'unknown', reason: `Could not ask opencode for its providers: ${message}` };
   }
-}
-
-function withoutUndefined(facts: ProviderFacts): ProviderFacts {
-  return {
-    auth: facts.auth,
-    ...(facts.reason ? { reason: facts.reason } : {}),
-    ...(facts.models && facts.models.length > 0 ? { models: facts.models } : {}),
-  };
 }

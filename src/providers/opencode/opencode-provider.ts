@@ -2,6 +2,7 @@ import type { AgentEvent } from '../../events/index.js';
 import { toAgentError } from '../../errors/index.js';
 import type { EventStream } from '../../http/index.js';
 import type { AgentProvider, ProviderRunRequest } from '../agent-provider.js';
+import { whenAborted } from '../kit/when-aborted.js';
 import type { ProviderIdentity } from '../provider-definition.js';
 import { buildOpencodePromptBody } from './opencode-args.js';
 import {
@@ -65,6 +66,7 @@ async function* runOpencode(
   request: ProviderRunRequest,
 ): AsyncGenerator<AgentEvent, void, undefined> {
   const { signal } = request;
+  // Built first: a model name opencode cannot take fails before a server starts.
   const prompt = buildOpencodePromptBody(request);
   // A run that ends before its turn started still has one start and one end.
   const endBeforeTurn = (outcome: OpencodeTurnOutcome): AgentEvent[] => {
@@ -118,7 +120,7 @@ async function* runOpencode(
     }
     const decoder = createDecoder(settings, options.id, request, sessionId);
     yield* decoder.start();
-    yield* followOpencodeTurn({ client, stream, decoder, sessionId, request, prompt });
+    yield* followOpencodeTurn({ client, stream, decoder, sessionId, signal, prompt });
   } finally {
     stream.close();
   }
@@ -148,12 +150,10 @@ async function subscribeUnlessAborted(
   signal: AbortSignal,
 ): Promise<EventStream> {
   const subscribing = new AbortController();
-  const cancel = (): void => subscribing.abort(signal.reason);
-  signal.addEventListener('abort', cancel, { once: true });
+  const stopListening = whenAborted(signal, () => subscribing.abort(signal.reason));
   try {
-    if (signal.aborted) cancel();
     return await client.subscribe(subscribing.signal);
   } finally {
-    signal.removeEventListener('abort', cancel);
+    stopListening();
   }
 }

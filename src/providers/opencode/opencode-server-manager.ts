@@ -3,7 +3,8 @@ import { AgentError } from '../../errors/index.js';
 import { basicAuthorization } from '../../http/index.js';
 import type { OpencodeSettings } from './opencode-definition.js';
 import { buildOpencodeServeArgs } from './opencode-args.js';
-import { findOpencodeBinary, opencodeInstallHint } from './opencode-binary.js';
+import { requireBinary } from '../kit/binary-discovery.js';
+import { opencodeBinary } from './opencode-binary.js';
 import {
   buildOpencodeEnvironment,
   opencodeServerUsername,
@@ -110,8 +111,10 @@ export function createOpencodeServerManager(settings: OpencodeSettings): Opencod
         throw new AgentError('shutting_down', 'The opencode provider is shutting down.');
       if (configured) return configured;
       const environment = buildOpencodeEnvironment(request.environment, settings.env);
-      const binary = findOpencodeBinary({ configuredBinary: settings.binary, environment });
-      if (binary === undefined) throw new AgentError('provider_unavailable', opencodeInstallHint);
+      const binary = requireBinary(opencodeBinary, {
+        configuredBinary: settings.binary,
+        environment,
+      });
       const key = fingerprint(binary, environment);
       const managed = servers.get(key) ?? start(key, environment, request.cwd, binary);
       const started = await abortable(managed.starting, request.signal);
