@@ -26,7 +26,8 @@ export interface ProviderDefinition extends ProviderIdentity {
 }
 
 export interface ProviderDefinitionSpec<Schema extends z.ZodType> extends ProviderIdentity {
-  kind: string;
+  /** Default: the id. */
+  kind?: string;
   capabilities: ProviderCapabilities;
   settingsSchema: Schema;
   /** Imports the adapter (`await import('./<id>-provider.js')`) and returns its factory. */
@@ -36,7 +37,7 @@ export interface ProviderDefinitionSpec<Schema extends z.ZodType> extends Provid
 export function defineProvider<Schema extends z.ZodType>(
   spec: ProviderDefinitionSpec<Schema>,
 ): ProviderDefinition {
-  const { id, name, kind, capabilities, settingsSchema } = spec;
+  const { id, name, kind = id, capabilities, settingsSchema } = spec;
   return {
     id,
     name,
@@ -51,6 +52,14 @@ export function defineProvider<Schema extends z.ZodType>(
       });
     },
   };
+}
+
+/** What an adapter reports as itself: the instance's id and name, the definition's capabilities. */
+export function describeInstance(
+  definition: ProviderDefinition,
+  identity: ProviderIdentity,
+): Pick<AgentProvider, 'id' | 'name' | 'capabilities'> {
+  return { id: identity.id, name: identity.name, capabilities: definition.capabilities };
 }
 
 /** A provider that loads its implementation the first time it probes or runs. */

@@ -8,7 +8,6 @@ export type ClaudeCodeSettings = z.infer<typeof claudeCodeSettingsSchema>;
 
 export const claudeCodeDefinition = defineProvider({
   id: 'claude-code',
-  kind: 'claude-code',
   name: 'Claude Code',
   capabilities: { resume: true, cancel: true, permissions: true, streamingText: true },
   settingsSchema: claudeCodeSettingsSchema,

@@ -1,5 +1,9 @@
 import type { Permissions } from '../../events/index.js';
-import { buildChildEnvironment } from '../kit/child-environment.js';
+import {
+  buildChildEnvironment,
+  type BaseEnvironment,
+  type EnvironmentOverrides,
+} from '../kit/child-environment.js';
 
 /**
  * Variables a running Claude Code sets for the processes it starts (its Bash tool, hooks and
@@ -35,8 +39,8 @@ export const claudeCodeSessionVariables = [
  * Code accepts `bypassPermissions` as root.
  */
 export function buildClaudeCodeEnvironment(
-  base: Readonly<Record<string, string | undefined>>,
-  overrides: Readonly<Record<string, string>> | undefined,
+  base: BaseEnvironment,
+  overrides: EnvironmentOverrides,
   permissions: Permissions,
   cwd: string,
 ): Record<string, string> {

@@ -1,7 +1,7 @@
 import type { AgentProvider } from '../agent-provider.js';
 import { requireBinary } from '../kit/binary-discovery.js';
 import { runLineProcess } from '../kit/run-line-process.js';
-import type { ProviderIdentity } from '../provider-definition.js';
+import { describeInstance, type ProviderIdentity } from '../provider-definition.js';
 import { buildClaudeCodeArgs } from './claude-code-args.js';
 import { claudeCodeBinary } from './claude-code-binary.js';
 import { createClaudeCodeDecoder } from './claude-code-decoder.js';
@@ -22,9 +22,7 @@ export function createClaudeCodeProvider(
   identity: ProviderIdentity = claudeCodeDefinition,
 ): AgentProvider {
   return {
-    id: identity.id,
-    name: identity.name,
-    capabilities: claudeCodeDefinition.capabilities,
+    ...describeInstance(claudeCodeDefinition, identity),
     probe: (options) => probeClaudeCode(settings, options?.signal),
     async *run(request) {
       const { cwd, permissions } = request;

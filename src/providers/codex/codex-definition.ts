@@ -12,7 +12,6 @@ export type CodexSettings = z.infer<typeof codexSettingsSchema>;
 
 export const codexDefinition = defineProvider({
   id: 'codex',
-  kind: 'codex',
   name: 'Codex',
   capabilities: { resume: true, cancel: true, permissions: true, streamingText: true },
   settingsSchema: codexSettingsSchema,

@@ -1,4 +1,8 @@
-import { buildChildEnvironment } from '../kit/child-environment.js';
+import {
+  buildChildEnvironment,
+  type BaseEnvironment,
+  type EnvironmentOverrides,
+} from '../kit/child-environment.js';
 
 /**
  * Variables a running Codex 0.169.0 sets for the commands it runs (seen in the environment of
@@ -31,8 +35,8 @@ export const codexSessionVariables = [
  * variables of an enclosing Codex session, then the configured overrides, then `PWD` = cwd.
  */
 export function buildCodexEnvironment(
-  base: Readonly<Record<string, string | undefined>>,
-  overrides: Readonly<Record<string, string>> | undefined,
+  base: BaseEnvironment,
+  overrides: EnvironmentOverrides,
   cwd: string,
 ): Record<string, string> {
   return buildChildEnvironment(base, { remove: codexSessionVariables, overrides, cwd });

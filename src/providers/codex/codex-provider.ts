@@ -4,7 +4,7 @@ import { readPackageVersion } from '../../package-version.js';
 import type { AgentProvider, ProviderRunRequest } from '../agent-provider.js';
 import { requireBinary } from '../kit/binary-discovery.js';
 import { whenAborted } from '../kit/when-aborted.js';
-import type { ProviderIdentity } from '../provider-definition.js';
+import { describeInstance, type ProviderIdentity } from '../provider-definition.js';
 import { answerCodexServerRequest } from './codex-approvals.js';
 import { startCodexAppServer } from './codex-app-server-process.js';
 import {
@@ -33,9 +33,7 @@ export function createCodexProvider(
   identity: ProviderIdentity = codexDefinition,
 ): AgentProvider {
   return {
-    id: identity.id,
-    name: identity.name,
-    capabilities: codexDefinition.capabilities,
+    ...describeInstance(codexDefinition, identity),
     probe: (options) => probeCodex(settings, options?.signal),
     run: (request) => runCodex(settings, identity.id, request),
   };

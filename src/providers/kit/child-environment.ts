@@ -1,3 +1,8 @@
+/** The environment a run starts from: the server's own plus the nesting depth counter. */
+export type BaseEnvironment = Readonly<Record<string, string | undefined>>;
+/** A provider's configured `env`. */
+export type EnvironmentOverrides = Readonly<Record<string, string>> | undefined;
+
 /** What every provider does to the environment it starts its agent with. */
 export interface ChildEnvironmentRecipe {
   /**
@@ -9,7 +14,7 @@ export interface ChildEnvironmentRecipe {
   /** Set after scrubbing; the configured overrides may still replace them. */
   defaults?: Readonly<Record<string, string>>;
   /** The provider's configured `env`: win over everything but `PWD`. */
-  overrides?: Readonly<Record<string, string>> | undefined;
+  overrides?: EnvironmentOverrides;
   /** When given, `PWD` is set to it last (agents take their project root from `PWD`). */
   cwd?: string;
 }
@@ -21,7 +26,7 @@ export interface ChildEnvironmentRecipe {
  * The base is not changed.
  */
 export function buildChildEnvironment(
-  base: Readonly<Record<string, string | undefined>>,
+  base: BaseEnvironment,
   recipe: ChildEnvironmentRecipe,
 ): Record<string, string> {
   const removed: ReadonlySet<string> = new Set(recipe.remove);

@@ -17,7 +17,6 @@ export type OpencodeSettings = z.infer<typeof opencodeSettingsSchema>;
 
 export const opencodeDefinition = defineProvider({
   id: 'opencode',
-  kind: 'opencode',
   name: 'opencode',
   capabilities: { resume: true, cancel: true, permissions: true, streamingText: true },
   settingsSchema: opencodeSettingsSchema,

@@ -1,4 +1,8 @@
-import { buildChildEnvironment } from '../kit/child-environment.js';
+import {
+  buildChildEnvironment,
+  type BaseEnvironment,
+  type EnvironmentOverrides,
+} from '../kit/child-environment.js';
 
 /**
  * Variables a running opencode 1.18.33 sets for every process it starts (its bash tool, PTYs,
@@ -31,8 +35,8 @@ export const opencodeServerUsername = 'opencode';
  * overrides. {@link withServerCredentials} adds the credentials; `PWD` is set at spawn.
  */
 export function buildOpencodeEnvironment(
-  base: Readonly<Record<string, string | undefined>>,
-  overrides: Readonly<Record<string, string>> | undefined,
+  base: BaseEnvironment,
+  overrides: EnvironmentOverrides,
 ): Record<string, string> {
   return buildChildEnvironment(base, { remove: opencodeSessionVariables, overrides });
 }

@@ -3,7 +3,7 @@ import { toAgentError } from '../../errors/index.js';
 import type { EventStream } from '../../http/index.js';
 import type { AgentProvider, ProviderRunRequest } from '../agent-provider.js';
 import { whenAborted } from '../kit/when-aborted.js';
-import type { ProviderIdentity } from '../provider-definition.js';
+import { describeInstance, type ProviderIdentity } from '../provider-definition.js';
 import { buildOpencodePromptBody } from './opencode-args.js';
 import {
   createOpencodeClient,
@@ -49,9 +49,7 @@ export function createOpencodeProvider(
   const servers = createOpencodeServerManager(settings);
   const { id = opencodeDefinition.id, name = opencodeDefinition.name } = options;
   return {
-    id,
-    name,
-    capabilities: opencodeDefinition.capabilities,
+    ...describeInstance(opencodeDefinition, { id, name }),
     servers,
     probe: (probeOptions) => probeOpencode(settings, servers, probeOptions?.signal),
     run: (request) => runOpencode(servers, settings, { ...options, id }, request),
