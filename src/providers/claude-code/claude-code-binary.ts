@@ -1,10 +1,10 @@
-import { readExecutableVersion } from '../../process/index.js';
 import {
   discoverBinary,
   type BinaryLookup,
   type BinarySpec,
   type NativePackage,
 } from '../kit/binary-discovery.js';
+import { readCliVersion } from '../kit/probe-cli.js';
 
 /** What to tell a user who has no `claude`. */
 export const claudeCodeInstallHint =
@@ -51,4 +51,4 @@ export function findClaudeCodeBinary(lookup: BinaryLookup): string | undefined {
 }
 
 /** `claude --version` → `2.1.330`, or why it failed. */
-export const readClaudeCodeVersion = readExecutableVersion;
+export const readClaudeCodeVersion = readCliVersion;

@@ -1,10 +1,10 @@
-import { readExecutableVersion } from '../../process/index.js';
 import {
   discoverBinary,
   type BinaryLookup,
   type BinarySpec,
   type NativePackage,
 } from '../kit/binary-discovery.js';
+import { readCliVersion } from '../kit/probe-cli.js';
 
 /** What to tell a user who has no `codex`. */
 export const codexInstallHint =
@@ -62,4 +62,4 @@ export function findCodexBinary(lookup: BinaryLookup): string | undefined {
 }
 
 /** `codex --version` (`codex-cli 0.169.0`) → `0.169.0`, or why it failed. */
-export const readCodexVersion = readExecutableVersion;
+export const readCodexVersion = readCliVersion;

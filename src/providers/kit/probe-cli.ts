@@ -2,6 +2,9 @@ import { readExecutableVersion } from '../../process/index.js';
 import type { AuthState, ProviderProbe } from '../agent-provider.js';
 import { discoverBinary, type BinarySpec } from './binary-discovery.js';
 
+/** `<binary> --version` → the first `x.y.z…` it prints, or why that failed. */
+export const readCliVersion = readExecutableVersion;
+
 /** What a provider learned about the login and models. */
 export interface CliFacts {
   auth: AuthState;
@@ -38,11 +41,7 @@ export async function probeCli(options: ProbeCliOptions): Promise<ProviderProbe>
     if (binaryPath === undefined) {
       return { available: false, auth: offline.auth, reason: binary.installHint, searched };
     }
-    const { version, failure } = await readExecutableVersion(
-      binaryPath,
-      environment,
-      options.signal,
-    );
+    const { version, failure } = await readCliVersion(binaryPath, environment, options.signal);
     if (version === undefined) {
       const reason = `${failure}. ${binary.installHint}`;
       return { available: false, auth: offline.auth, binaryPath, reason, searched };

@@ -1,10 +1,10 @@
-import { readExecutableVersion } from '../../process/index.js';
 import {
   discoverBinary,
   type BinaryLookup,
   type BinarySpec,
   type NativePackage,
 } from '../kit/binary-discovery.js';
+import { readCliVersion } from '../kit/probe-cli.js';
 
 /** What to tell a user who has no `opencode`. */
 export const opencodeInstallHint =
@@ -57,4 +57,4 @@ export function opencodePlatformPackages(target: {
 }
 
 /** `opencode --version` (`1.18.33`), or why it failed. */
-export const readOpencodeVersion = readExecutableVersion;
+export const readOpencodeVersion = readCliVersion;
