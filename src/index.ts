@@ -4,8 +4,21 @@ export * from './errors/index.js';
 export * from './config/index.js';
 export type * from './providers/agent-provider.js';
 export { createProviderRegistry, type ProviderRegistry } from './providers/provider-registry.js';
-export { createDefaultProviderRegistry } from './providers/default-providers.js';
-export { createClaudeCodeProvider } from './providers/claude-code/index.js';
+export {
+  builtInProviderDefinitions,
+  createDefaultProviderRegistry,
+} from './providers/default-providers.js';
+export {
+  defineProvider,
+  type ProviderDefinition,
+  type ProviderIdentity,
+} from './providers/provider-definition.js';
+export {
+  createClaudeCodeProvider,
+  type ClaudeCodeSettings,
+} from './providers/claude-code/index.js';
+export type { CodexSettings } from './providers/codex/codex-definition.js';
+export type { OpencodeSettings } from './providers/opencode/opencode-definition.js';
 export {
   createRunService,
   createSessionStore,
