@@ -7,7 +7,10 @@
 import { loadConfig, configHelp, type ServerConfig } from './config/index.js';
 import { AgentError } from './errors/index.js';
 import { readPackageVersion } from './package-version.js';
-import { createDefaultProviderRegistry } from './providers/default-providers.js';
+import {
+  createDefaultProviderRegistry,
+  describeUnknownDefaultProvider,
+} from './providers/default-providers.js';
 import { createRunService, createSessionStore } from './runs/index.js';
 import { createAgentServer, type AgentServerDependencies } from './server/create-agent-server.js';
 import { resolveHttpToken } from './server/http/http-token.js';
@@ -18,6 +21,11 @@ import { serveStdio } from './server/transports/stdio.js';
 const log = (line: string) => process.stderr.write(`subagent-mcp: ${line}\n`);
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'doctor') {
+    // Loaded only for this command; it answers on stdout, as it starts no transport.
+    const { runDoctor } = await import('./doctor/index.js');
+    return runDoctor({ argv: process.argv.slice(3), env: process.env, cwd: process.cwd(), log });
+  }
   let loaded;
   try {
     loaded = loadConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
@@ -36,10 +44,9 @@ async function main(): Promise<number> {
   }
   const { config } = loaded;
   const registry = createDefaultProviderRegistry(config);
-  if (!registry.has(config.defaultProvider)) {
-    log(
-      `defaultProvider: unknown provider "${config.defaultProvider}" (known: ${registry.ids().join(', ')})`,
-    );
+  const unknownDefaultProvider = describeUnknownDefaultProvider(config, registry);
+  if (unknownDefaultProvider !== undefined) {
+    log(unknownDefaultProvider);
     return 2;
   }
   if (loaded.http && !isLoopbackHost(config.http.host) && config.http.token === undefined) {

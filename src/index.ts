@@ -1,4 +1,8 @@
-/** Library entry: build the server yourself, or reuse the event vocabulary and providers. */
+/**
+ * Library entry: what a script needs to embed the server (build a registry from the provider
+ * factories, a session store and a run service, then `createAgentServer` and connect any MCP
+ * transport), plus the event vocabulary, its zod schemas and the error type.
+ */
 export * from './events/index.js';
 export * from './errors/index.js';
 export * from './config/index.js';
@@ -17,13 +21,22 @@ export {
   createClaudeCodeProvider,
   type ClaudeCodeSettings,
 } from './providers/claude-code/index.js';
-export type { CodexSettings } from './providers/codex/codex-definition.js';
-export type { OpencodeSettings } from './providers/opencode/opencode-definition.js';
+export { createCodexProvider, type CodexSettings } from './providers/codex/index.js';
+export {
+  createOpencodeProvider,
+  type OpencodeProvider,
+  type OpencodeProviderOptions,
+  type OpencodeSettings,
+} from './providers/opencode/index.js';
+export { createGeminiProvider, type GeminiSettings } from './providers/gemini/index.js';
 export {
   createRunService,
   createSessionStore,
   type RunService,
+  type RunServiceOptions,
   type RunOutcome,
+  type SessionStore,
+  type SessionRecord,
 } from './runs/index.js';
-export { createAgentServer } from './server/create-agent-server.js';
+export { createAgentServer, type AgentServerDependencies } from './server/create-agent-server.js';
 export { progressEventMetaKey } from './server/progress/progress-reporter.js';

@@ -18,6 +18,8 @@ export interface LoadedConfig {
   /** `--help` was asked for. */
   showHelp: boolean;
   showVersion: boolean;
+  /** The config file read (absolute), when one was named. */
+  configFile?: string;
 }
 
 const flagOptions = {
@@ -39,8 +41,12 @@ const flagOptions = {
 } as const;
 
 export const configHelp = `Usage: subagent-mcp [options]
+       subagent-mcp doctor [--json] [options]
 
 Runs the subagent-mcp MCP server on stdio, or with --http on Streamable HTTP (docs/http.md).
+\`doctor\` checks instead what delegation needs (each provider found, version and login, state
+directory, allowed roots, nesting depth) and says what to do; it exits 0 when the default
+provider can run, 1 when not, 2 on a configuration error. --json prints the report as JSON.
 
 Options (each also settable by environment variable or in the JSON config file):
   --config <file>          JSON config file                      SUBAGENT_MCP_CONFIG
@@ -75,7 +81,8 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   }
 
   const configPath = flags.config ?? env.SUBAGENT_MCP_CONFIG;
-  const fileInput = configPath ? readConfigFile(resolve(cwd, configPath)) : {};
+  const configFile = configPath ? resolve(cwd, configPath) : undefined;
+  const fileInput = configFile ? readConfigFile(configFile) : {};
   const merged: Record<string, unknown> = { ...fileInput };
   const sources = new Map<string, string>();
   const set = (key: string | string[], value: unknown, source: string) => {
@@ -181,6 +188,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     http: flags.http ?? false,
     showHelp: flags.help ?? false,
     showVersion: flags.version ?? false,
+    ...(configFile ? { configFile } : {}),
   };
 }
 

@@ -27,7 +27,10 @@ export interface ProviderProbe {
   models?: string[];
   /** The executable that would run (for diagnostics). */
   binaryPath?: string;
-  /** Where the executable was looked for, in order, up to where it was found (for diagnostics). */
+  /**
+   * Where the executable was looked for, in order, each with what was found there, e.g.
+   * `$SUBAGENT_MCP_CLAUDE_BIN: unset`, `claude on PATH: not found` (for diagnostics).
+   */
   searched?: string[];
 }
 

@@ -1,6 +1,7 @@
 import type { ServerConfig } from '../config/index.js';
 import { claudeCodeDefinition } from './claude-code/claude-code-definition.js';
 import { codexDefinition } from './codex/codex-definition.js';
+import { geminiDefinition } from './gemini/gemini-definition.js';
 import { opencodeDefinition } from './opencode/opencode-definition.js';
 import type { ProviderDefinition } from './provider-definition.js';
 import { createProviderRegistry, type ProviderRegistry } from './provider-registry.js';
@@ -10,6 +11,7 @@ export const builtInProviderDefinitions: readonly ProviderDefinition[] = [
   claudeCodeDefinition,
   codexDefinition,
   opencodeDefinition,
+  geminiDefinition,
 ];
 
 /** Every provider this build ships, configured from `providers.<id>` of the configuration. */
@@ -19,4 +21,13 @@ export function createDefaultProviderRegistry(config: ServerConfig): ProviderReg
       definition.configure(config.providers[definition.id]),
     ),
   );
+}
+
+/** Why `config.defaultProvider` cannot be used, naming the key; `undefined` when it can. */
+export function describeUnknownDefaultProvider(
+  config: ServerConfig,
+  registry: ProviderRegistry,
+): string | undefined {
+  if (registry.has(config.defaultProvider)) return undefined;
+  return `defaultProvider: unknown provider "${config.defaultProvider}" (known: ${registry.ids().join(', ')})`;
 }

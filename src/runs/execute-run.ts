@@ -1,6 +1,7 @@
 import type { AgentEvent } from '../events/index.js';
 import { AgentError, toAgentError } from '../errors/index.js';
 import type { AgentProvider, ProviderRunRequest } from '../providers/agent-provider.js';
+import { createModelCheck } from './model-honesty.js';
 import { createOutcomeFolder, type RunOutcome } from './run-outcome.js';
 
 export interface ExecuteRunOptions {
@@ -25,6 +26,18 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   const { provider, sessionId } = options;
   const startedAt = performance.now();
   const folder = createOutcomeFolder(provider.id);
+  const modelCheck = createModelCheck(options.request.model, provider.id);
+  const deliver = async (events: AgentEvent[]) => {
+    for (const event of events) {
+      folder.push(event);
+      await options.onEvent(event);
+    }
+  };
+  const finish = (durationMs: number): RunOutcome => {
+    const outcome: RunOutcome = folder.result(durationMs);
+    if (modelCheck.substitutedModel) outcome.requestedModel = modelCheck.substitutedModel;
+    return outcome;
+  };
   const controller = new AbortController();
   const abort = (reason: AgentError) => {
     if (!controller.signal.aborted) controller.abort(reason);
@@ -73,13 +86,16 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
           await options.onSessionStarted?.(event.nativeSessionId, event.model);
         }
       }
-      folder.push(delivered);
-      await options.onEvent(delivered);
+      // A substitution's warning goes after the run-start and before the run-end.
+      const warnings = modelCheck.inspect(delivered);
+      await deliver(
+        delivered.type === 'run-end' ? [...warnings, delivered] : [delivered, ...warnings],
+      );
     }
   } catch (error) {
     const failure = toAgentError(error, 'agent_crashed');
     if (!folder.ended) {
-      const outcome = folder.result(performance.now() - startedAt);
+      const outcome = finish(performance.now() - startedAt);
       return {
         ...outcome,
         status: 'failed',
@@ -91,7 +107,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     clearTimeout(idleTimer);
     options.signal.removeEventListener('abort', onCallerAbort);
   }
-  const outcome: RunOutcome = folder.result(performance.now() - startedAt);
+  const outcome = finish(performance.now() - startedAt);
   if (outcome.nativeSessionId) outcome.sessionId = sessionId;
   if (thrown && !folder.ended) {
     outcome.status = 'failed';

@@ -9,7 +9,13 @@ export interface RunOutcome {
   /** Our opaque session id, once the agent reported its session. */
   sessionId?: string;
   nativeSessionId?: string;
+  /** The model the agent reports (its last report: the `run-end`'s, else the `run-start`'s). */
   model?: string;
+  /**
+   * The model the run asked for, set only when the agent reported another one (a substitution,
+   * see model-honesty.ts); a `warning` event said so during the run.
+   */
+  requestedModel?: string;
   usage?: Usage;
   durationMs: number;
   toolCalls: number;
@@ -60,7 +66,7 @@ export function createOutcomeFolder(provider: string) {
     get ended(): boolean {
       return end !== undefined;
     },
-    result(durationMs: number): Omit<RunOutcome, 'sessionId'> {
+    result(durationMs: number): Omit<RunOutcome, 'sessionId' | 'requestedModel'> {
       return {
         status: end?.status ?? 'failed',
         text: end?.text ?? '',

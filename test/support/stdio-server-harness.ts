@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { createCodexHome } from './codex-home.js';
+import { createGeminiEnvironment } from './gemini-environment.js';
 import { createOpencodeEnvironment } from './opencode-environment.js';
 import { findProcessesWithMarker } from './process-probe.js';
 import { createProgressRecorder } from './progress-recorder.js';
@@ -46,10 +47,18 @@ export interface AgentTestEnvironment {
   startServer(options?: {
     args?: string[];
     environment?: Record<string, string>;
+    /** Start this command line instead of the built CLI with our root and state dir (`args` then unused). */
+    commandLine?: CommandLine;
   }): Promise<StdioServerHandle>;
   /** Processes other than our servers that inherited the marker (claude, its tools…). */
   leftoverProcesses(): ReturnType<typeof findProcessesWithMarker>;
   close(): Promise<void>;
+}
+
+export interface CommandLine {
+  command: string;
+  args: string[];
+  cwd: string;
 }
 
 export async function createAgentTestEnvironment(): Promise<AgentTestEnvironment> {
@@ -71,6 +80,10 @@ export async function createAgentTestEnvironment(): Promise<AgentTestEnvironment
     directory: join(base, 'codex-home'),
     modelServerUrl: model.url,
   });
+  const gemini = await createGeminiEnvironment({
+    directory: join(base, 'gemini-home'),
+    modelServerUrl: model.url,
+  });
   const marker = `SUBAGENT_MCP_TEST_MARKER=${randomUUID()}`;
   const environment: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -85,6 +98,7 @@ export async function createAgentTestEnvironment(): Promise<AgentTestEnvironment
     CLAUDE_CODE_MAX_RETRIES: '0',
     ...codex.environment,
     ...opencode.environment,
+    ...gemini.environment,
     [marker.split('=')[0]!]: marker.split('=')[1]!,
   };
   const servers = new Set<StdioServerHandle>();
@@ -96,7 +110,7 @@ export async function createAgentTestEnvironment(): Promise<AgentTestEnvironment
     marker,
     environment,
     async startServer(options = {}) {
-      const transport = new StdioClientTransport({
+      const { command, args, cwd } = options.commandLine ?? {
         command: process.execPath,
         args: [
           builtCliPath,
@@ -106,8 +120,13 @@ export async function createAgentTestEnvironment(): Promise<AgentTestEnvironment
           stateDir,
           ...(options.args ?? []),
         ],
-        env: { ...environment, ...options.environment },
         cwd: root,
+      };
+      const transport = new StdioClientTransport({
+        command,
+        args,
+        env: { ...environment, ...options.environment },
+        cwd,
         stderr: 'pipe',
       });
       let stderr = '';

@@ -208,6 +208,11 @@ describe('scripted model server: OpenAI Chat Completions dialect', () => {
     expect(server.requests.at(-1)?.headers['authorization']).toBe('<redacted>');
   });
 
+  it('claims the model [[mock:model=<name>]] names in every chunk', async () => {
+    const chunks = await streamChunks(chatBody([user('Hi [[mock:model=other-model]]')]));
+    expect(chunks.every((chunk) => chunk.model === 'other-model')).toBe(true);
+  });
+
   it('sends no usage chunk when the client did not ask for it', async () => {
     const chunks = await streamChunks(chatBody([user('Hi')], { stream_options: undefined }));
     expect(chunks.some((chunk) => chunk.usage !== undefined)).toBe(false);

@@ -244,6 +244,23 @@ describe('scripted model server: OpenAI Responses dialect', () => {
     expect(server.requests.at(-1)?.headers['authorization']).toBe('<redacted>');
   });
 
+  it('names the requested model in openai-model, or the one [[mock:model=<name>]] claims to be', async () => {
+    const plain = await postResponses(responsesBody([message('user', 'Say hi')]));
+    expect(plain.headers.get('openai-model')).toBe('mock-model');
+    await plain.text();
+    const substituted = await postResponses(
+      responsesBody([message('user', 'Say hi [[mock:model=gpt-9-mini]]')]),
+    );
+    expect(substituted.headers.get('openai-model')).toBe('gpt-9-mini');
+    const events = parseSse(await substituted.text());
+    expect(ofType(events, 'response.completed')[0]?.['response']).toMatchObject({
+      model: 'gpt-9-mini',
+    });
+    expect(joinedDeltas(events, 'response.output_text.delta')).toBe(
+      'Echo: Say hi [[mock:model=gpt-9-mini]]',
+    );
+  });
+
   it('answers [[mock:tool]] with a text message, then an exec_command call whose arguments fit its schema', async () => {
     const events = await streamEvents(responsesBody([message('user', 'Run it [[mock:tool]]')]));
 

@@ -197,6 +197,14 @@ describe('scripted model server', () => {
     expect(server.requests.at(-1)).toMatchObject({ directive: 'thinking', reply: 'thinking+text' });
   });
 
+  it('claims the model [[mock:model=<name>]] names in message_start, for any reply', async () => {
+    const events = await streamEvents(messagesBody([userTurn('Hi [[mock:model=claude-haiku-9]]')]));
+    const start = events.find((event) => event.event === 'message_start');
+    expect(start?.data).toMatchObject({ message: { model: 'claude-haiku-9' } });
+    expect(deltas(events, 'text_delta').join('')).toBe('Echo: Hi [[mock:model=claude-haiku-9]]');
+    expect(server.requests.at(-1)).toMatchObject({ directive: 'model=claude-haiku-9' });
+  });
+
   it('acknowledges a tool result in the newest user message even though an earlier prompt had a directive', async () => {
     const history = [
       userTurn('Run it [[mock:tool]]'),

@@ -71,6 +71,21 @@ describe('findClaudeCodeBinary', () => {
     expect(lookup(stubBin)).toBeUndefined();
     expect(lookup('')).toBeUndefined();
   });
+
+  it('records where it looked, in order, stopping at the first place that names a binary', () => {
+    const searched: string[] = [];
+    findClaudeCodeBinary({ environment: { PATH: '' }, platform: 'aix', searched });
+    expect(searched).toEqual([
+      'providers.claude-code.binary: unset',
+      '$SUBAGENT_MCP_CLAUDE_BIN: unset',
+      '$CLAUDE_BIN: unset',
+      `platform package: none for aix-${process.arch}`,
+      'claude on PATH: not found',
+    ]);
+    const fromVariable: string[] = [];
+    findClaudeCodeBinary({ environment: { CLAUDE_BIN: '/opt/claude' }, searched: fromVariable });
+    expect(fromVariable.at(-1)).toBe('$CLAUDE_BIN: /opt/claude');
+  });
 });
 
 describe('readClaudeCodeVersion', () => {

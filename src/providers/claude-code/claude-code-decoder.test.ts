@@ -331,6 +331,31 @@ describe('createClaudeCodeDecoder', () => {
     expect(runEndOf(events)?.text).toBe('Outer answer');
   });
 
+  it('reports the model the API answered with in run-end, not a sub-agent or synthetic one', () => {
+    const events = decodeLines([
+      init,
+      assistant('inner-1', [{ type: 'text', text: 'Inner' }], {
+        parent_tool_use_id: 'task-1',
+        message: { id: 'inner-1', model: 'claude-haiku-sub', content: [] },
+      }),
+      {
+        ...assistant('main-1', [{ type: 'text', text: 'Done.' }]),
+        message: {
+          id: 'main-1',
+          model: 'claude-other',
+          content: [{ type: 'text', text: 'Done.' }],
+        },
+      },
+      {
+        ...assistant('synthetic-1', [], { error: 'unknown' }),
+        message: { id: 's', model: '<synthetic>', content: [] },
+      },
+      result({ modelUsage: { 'claude-x': {} } }),
+    ]);
+    expect(events[0]).toMatchObject({ type: 'run-start', model: 'claude-x' });
+    expect(runEndOf(events)?.model).toBe('claude-other');
+  });
+
   it('leaves the synthetic API-error message out of the answer', () => {
     const events = decodeLines([
       init,

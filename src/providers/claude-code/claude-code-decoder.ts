@@ -1,6 +1,7 @@
 import type { AgentEvent } from '../../events/index.js';
 import type { AgentDecoder } from '../kit/agent-decoder.js';
-import { createRunLifecycle } from '../kit/run-lifecycle.js';
+import { readJsonLine, type JsonLineReader } from '../kit/json-lines.js';
+import { createRunLifecycleFromFacts } from '../kit/run-lifecycle.js';
 import {
   isSettlingResult,
   runEndFromResult,
@@ -14,7 +15,6 @@ import {
   fileChangeFor,
   planUpdateFor,
   toolOutputText,
-  truncate,
 } from './claude-code-tool-events.js';
 import {
   claudeCodeLineSchema,
@@ -25,6 +25,12 @@ import {
   type ClaudeCodeStreamPayload,
   type ClaudeCodeUserLine,
 } from './claude-code-wire.js';
+
+const claudeCodeLines: JsonLineReader<ClaudeCodeLine> = {
+  agentName: 'Claude Code',
+  schema: claudeCodeLineSchema,
+  isKnown: isKnownClaudeCodeLine,
+};
 
 export interface ClaudeCodeDecoderOptions {
   /** The working directory the run was started in (reported by `run-start`). */
@@ -50,21 +56,9 @@ export function createClaudeCodeDecoder(options: ClaudeCodeDecoderOptions): Clau
   const blockCounts = new Map<string, number>();
   // An interrupt's result waits for the process outcome to tell who interrupted.
   let pendingResult: ClaudeCodeResultLine | undefined;
-  const lifecycle = createRunLifecycle(() => ({
-    type: 'run-start',
-    provider: options.provider,
-    nativeSessionId: facts.nativeSessionId,
-    model: facts.model,
-    cwd: options.cwd,
-  }));
-
+  const lifecycle = createRunLifecycleFromFacts(options, facts);
   // The session and model known when the start is due are the ones it reports.
-  const start = (nativeSessionId: string | undefined, model?: string): AgentEvent[] => {
-    if (lifecycle.hasStarted) return [];
-    facts.nativeSessionId ??= nativeSessionId;
-    facts.model ??= model;
-    return lifecycle.start();
-  };
+  const { startWith: start, withStart } = lifecycle;
 
   const decode = (line: ClaudeCodeLine): AgentEvent[] => {
     switch (line.type) {
@@ -134,6 +128,10 @@ export function createClaudeCodeDecoder(options: ClaudeCodeDecoderOptions): Clau
     // that follows reports it, so it is not part of the answer.
     if (line.error) return [];
     const isSubAgent = Boolean(line.parent_tool_use_id);
+    // A sub-agent may run on another model by design; only the main agent's answer counts.
+    if (!isSubAgent && line.message.model && line.message.model !== '<synthetic>') {
+      facts.answeredModel = line.message.model;
+    }
     const messageId = line.message.id ?? 'message';
     const events: AgentEvent[] = [];
     for (const block of line.message.content) {
@@ -206,34 +204,14 @@ export function createClaudeCodeDecoder(options: ClaudeCodeDecoderOptions): Clau
     return [...start(result.session_id), ...events, ...lifecycle.end(end)];
   };
 
-  // Warnings about lines before system/init wait for it, so run-start still carries the session.
-  const withStart = (events: AgentEvent[], nativeSessionId: string | undefined): AgentEvent[] => {
-    if (lifecycle.hasStarted || events.length === 0) return events;
-    if (events.every((event) => event.type === 'warning')) return lifecycle.holdForStart(events);
-    return [...start(nativeSessionId), ...events];
-  };
-
   return {
     push(text) {
       if (lifecycle.hasEnded || pendingResult) return [];
-      const trimmed = text.trim();
-      if (trimmed === '') return [];
-      let value: unknown;
-      try {
-        value = JSON.parse(trimmed);
-      } catch {
-        const warning = `Claude Code printed a line that is not JSON: ${truncate(trimmed, 200)}`;
-        return withStart([{ type: 'warning', message: warning }], undefined);
-      }
-      if (!isKnownClaudeCodeLine(value)) return [];
-      const parsed = claudeCodeLineSchema.safeParse(value);
-      if (!parsed.success) {
-        const kind = (value as { type: string }).type;
-        const warning = `Could not read a Claude Code "${kind}" line: ${truncate(parsed.error.message, 300)}`;
-        return withStart([{ type: 'warning', message: warning }], undefined);
-      }
-      const sessionId = (parsed.data as { session_id?: unknown }).session_id;
-      return withStart(decode(parsed.data), typeof sessionId === 'string' ? sessionId : undefined);
+      const reading = readJsonLine(text, claudeCodeLines);
+      if (reading === undefined) return [];
+      if ('warning' in reading) return withStart([reading.warning], undefined);
+      const sessionId = (reading.line as { session_id?: unknown }).session_id;
+      return withStart(decode(reading.line), typeof sessionId === 'string' ? sessionId : undefined);
     },
 
     flush(outcome) {

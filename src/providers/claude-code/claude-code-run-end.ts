@@ -9,7 +9,13 @@ export type ClaudeCodeProcessOutcome = ProcessOutcome;
 /** What the decoder learned during the turn, for the run-end. */
 export interface ClaudeCodeTurnFacts {
   nativeSessionId?: string;
+  /** Claude Code's own resolution of `--model` (`system/init`). */
   model?: string;
+  /**
+   * The model the API answered the last main-agent message with (`assistant.message.model`);
+   * differs from `model` when the API substituted one. `modelUsage` keeps the requested name.
+   */
+  answeredModel?: string;
   /** The text blocks of the last assistant message that had text, joined. */
   lastAssistantText: string;
 }
@@ -49,7 +55,7 @@ export function runEndFromResult(
   const base = {
     type: 'run-end' as const,
     nativeSessionId: result.session_id ?? facts.nativeSessionId,
-    model: facts.model ?? Object.keys(result.modelUsage ?? {})[0],
+    model: facts.answeredModel ?? facts.model ?? Object.keys(result.modelUsage ?? {})[0],
     usage: usageFromResult(result),
   };
   const isApiError =
@@ -80,7 +86,7 @@ export function runEndWithoutResult(
     type: 'run-end' as const,
     text: facts.lastAssistantText,
     nativeSessionId: facts.nativeSessionId,
-    model: facts.model,
+    model: facts.answeredModel ?? facts.model,
   };
   return { ...base, ...processEnding('Claude Code', outcome) };
 }

@@ -62,6 +62,20 @@ describe('findCodexBinary', () => {
     expect(findCodexBinary({ environment: { PATH: folder }, arch: 'ia32' })).toBeUndefined();
   });
 
+  it('records where it looked, in order, with what it found there', () => {
+    const searched: string[] = [];
+    const found = findCodexBinary({ environment: { PATH: '' }, searched });
+    expect(searched).toEqual([
+      'providers.codex.binary: unset',
+      '$SUBAGENT_MCP_CODEX_BIN: unset',
+      '$CODEX_BIN: unset',
+      `platform package @openai/codex-${process.platform}-${process.arch}: found ${found}`,
+    ]);
+    const configured: string[] = [];
+    findCodexBinary({ configuredBinary: '/opt/codex', environment: {}, searched: configured });
+    expect(configured).toEqual(['providers.codex.binary: /opt/codex']);
+  });
+
   it('looks through the npm wrapper on PATH for the native binary beside it', () => {
     const prefix = join(folder, 'global');
     const packageDirectory = join(prefix, 'lib/node_modules/@openai/codex');

@@ -1,15 +1,10 @@
 import type { AgentEvent, RunEndEvent, Usage } from '../../events/index.js';
 import type { AgentDecoder } from '../kit/agent-decoder.js';
 import { createRunLifecycle } from '../kit/run-lifecycle.js';
+import { truncate } from '../kit/truncate-text.js';
 import { eventForServerRequest } from './codex-approvals.js';
 import type { CodexTranscriptEntry } from './codex-app-server-client.js';
-import {
-  isToolItem,
-  subjectOf,
-  toolCallFor,
-  toolResultFor,
-  truncate,
-} from './codex-item-events.js';
+import { isToolItem, subjectOf, toolCallFor, toolResultFor } from './codex-item-events.js';
 import { noticeFrom, planUpdateFrom } from './codex-notice-events.js';
 import { createCodexTranscriptReader, type CodexTranscriptMessage } from './codex-transcript.js';
 import {

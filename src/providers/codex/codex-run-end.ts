@@ -118,7 +118,7 @@ export function runEndFromOutcome(
       error: { code: 'agent_error', message: 'Codex interrupted the turn by itself.' },
     };
   }
-  return { ...base(facts), ...processEnding(codexPeerName, outcome, raw) };
+  return { ...base(facts), ...processEnding(codexPeerName, outcome, { abortedRaw: raw }) };
 }
 
 /** The run-end for a request of the run's set-up that Codex refused (unknown thread…). */

@@ -31,12 +31,22 @@ describe('discoverBinary', () => {
     const environment = { FAKE_BIN: '/opt/b/fake', SUBAGENT_MCP_FAKE_BIN: '' };
     expect(discoverBinary(spec, { configuredBinary: '/opt/a/fake', environment })).toEqual({
       path: '/opt/a/fake',
-      searched: ['providers.fake.binary'],
+      searched: ['providers.fake.binary: /opt/a/fake'],
     });
     expect(discoverBinary(spec, { environment })).toEqual({
       path: '/opt/b/fake',
-      searched: ['providers.fake.binary', '$SUBAGENT_MCP_FAKE_BIN', '$FAKE_BIN'],
+      searched: [
+        'providers.fake.binary: unset',
+        '$SUBAGENT_MCP_FAKE_BIN: unset',
+        '$FAKE_BIN: /opt/b/fake',
+      ],
     });
+  });
+
+  it('also appends where it looked to the lookup’s own list', () => {
+    const searched = ['before'];
+    discoverBinary(spec, { configuredBinary: '/opt/a/fake', environment: {}, searched });
+    expect(searched).toEqual(['before', 'providers.fake.binary: /opt/a/fake']);
   });
 
   it('runs the native binary behind the npm launcher on PATH', () => {
@@ -55,12 +65,11 @@ describe('discoverBinary', () => {
     expect(discoverBinary(spec, lookup)).toEqual({
       path: native,
       searched: [
-        'providers.fake.binary',
-        '$SUBAGENT_MCP_FAKE_BIN',
-        '$FAKE_BIN',
-        'npm package fake-cli-linux-arm64',
-        'fake on PATH',
-        `the native binary behind ${join(bin, 'fake')}`,
+        'providers.fake.binary: unset',
+        '$SUBAGENT_MCP_FAKE_BIN: unset',
+        '$FAKE_BIN: unset',
+        'platform package fake-cli-linux-arm64: not installed',
+        `fake on PATH: found ${join(bin, 'fake')} (the npm launcher of ${native})`,
       ],
     });
     expect(discoverBinary({ ...spec, looksBehindLauncher: false }, lookup).path).toBe(
@@ -76,9 +85,58 @@ describe('discoverBinary', () => {
     const withPlaceholder = { ...spec, placeholder: { fileName: 'fake.exe', maxBytes: 4096 } };
     const found = discoverBinary(withPlaceholder, { environment: { PATH: stubBin } });
     expect(found.path).toBeUndefined();
-    expect(found.searched.at(-1)).toBe('fake on PATH');
+    expect(found.searched.at(-1)).toBe('fake on PATH: not found');
     expect(() => requireBinary(withPlaceholder, { environment: { PATH: stubBin } })).toThrow(
       AgentError,
     );
+  });
+
+  it('names the builds of a platform together when there are several, or none', () => {
+    const several: BinarySpec = {
+      ...spec,
+      nativePackages: (target) =>
+        target.arch === 'x64'
+          ? [
+              { name: 'fake-cli-linux-x64', executable: 'bin/fake' },
+              { name: 'fake-cli-linux-x64-baseline', executable: 'bin/fake' },
+            ]
+          : [],
+      buildsPerPlatform: 'several',
+    };
+    const lookup = { environment: { PATH: '' }, platform: 'linux' as const };
+    expect(discoverBinary(several, { ...lookup, arch: 'x64' }).searched.slice(3)).toEqual([
+      'platform packages fake-cli-linux-x64, fake-cli-linux-x64-baseline: not installed',
+      'fake on PATH: not found',
+    ]);
+    expect(discoverBinary(several, { ...lookup, arch: 'ia32' }).searched[3]).toBe(
+      'platform packages (none for this platform): not installed',
+    );
+    const one = { ...spec, nativePackages: () => [] };
+    expect(discoverBinary(one, { ...lookup, platform: 'aix', arch: 'ia32' }).searched[3]).toBe(
+      'platform package: none for aix-ia32',
+    );
+  });
+
+  it('runs the script of a JavaScript CLI’s npm package before PATH, except on Windows', () => {
+    const script: BinarySpec = {
+      providerId: 'gemini',
+      command: 'gemini',
+      npmPackage: '@google/gemini-cli',
+      packageScript: 'bundle/gemini.js',
+      installHint: 'Install Gemini CLI',
+    };
+    const found = discoverBinary(script, { environment: { PATH: '' } });
+    expect(found.path).toMatch(/node_modules\/@google\/gemini-cli\/bundle\/gemini\.js$/);
+    expect(found.searched.at(-1)).toBe(`npm package @google/gemini-cli: found ${found.path}`);
+    const onWindows = discoverBinary(script, { environment: { PATH: '' }, platform: 'win32' });
+    expect(onWindows.searched.slice(-2)).toEqual([
+      'npm package @google/gemini-cli: not run directly on Windows',
+      'gemini on PATH: not found',
+    ]);
+    const missing = { ...script, npmPackage: 'no-such-package-here' };
+    expect(discoverBinary(missing, { environment: { PATH: '' } }).searched.slice(-2)).toEqual([
+      'npm package no-such-package-here: not installed',
+      'gemini on PATH: not found',
+    ]);
   });
 });

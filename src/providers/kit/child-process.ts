@@ -2,10 +2,12 @@
  * An agent CLI as a child process, started and stopped the same way by every provider: its
  * own process group, stdout read line by line, and one stop that ends the whole tree — the
  * graceful step the CLI understands (stdin closed, a signal), a grace period, then SIGTERM and
- * SIGKILL to every process group below it.
+ * SIGKILL to every process group below it, and to every process carrying the run's marker.
  */
+import { randomUUID } from 'node:crypto';
 import {
   listDescendants,
+  listMarkedProcesses,
   readLines,
   signalDescendantGroups,
   spawnAgentProcess,
@@ -24,6 +26,24 @@ export interface StopPlan {
   signal?: NodeJS.Signals | null;
   /** How long the leader may take after that signal before the whole tree is ended. */
   graceMs: number;
+  /** How long the tree may take after SIGTERM before SIGKILL. Default 2000 ms. */
+  killAfterMs?: number;
+  /**
+   * `NAME=value` from {@link createRunMarker}, in the environment of the CLI and so of every
+   * process it starts: at the end, and as soon as the leader exits, every process carrying it
+   * is killed too. Finds tools that left the tree — started in a session of their own, and
+   * reparented to init once the CLI exited — which no process-group signal reaches (Linux).
+   */
+  marker?: string;
+}
+
+/** A unique `<variable>=<id>` for one run: put `variables` in its environment, `entry` in its stop plan. */
+export function createRunMarker(variable: string): {
+  variables: Record<string, string>;
+  entry: string;
+} {
+  const id = randomUUID();
+  return { variables: { [variable]: id }, entry: `${variable}=${id}` };
 }
 
 export interface StartChildProcessOptions extends SpawnAgentProcessOptions {
@@ -41,8 +61,11 @@ export interface ChildProcess {
   readonly lines: AsyncIterable<string>;
   /** Writes one line to stdin (spawned with `stdin: 'pipe'`); throws once stdin is closed. */
   writeLine: (line: string) => void;
-  /** Ends the process tree by the stop plan. Started once, the same promise after. Never rejects. */
-  stop: () => Promise<void>;
+  /**
+   * Ends the process tree by the stop plan (or `plan`, given to the first call). Started once,
+   * the same promise after. Never rejects.
+   */
+  stop: (plan?: StopPlan) => Promise<void>;
 }
 
 /** Spawns the CLI. Rejects with `AgentError('spawn_failed')` when it cannot start. */
@@ -52,7 +75,12 @@ export async function startChildProcess(options: StartChildProcessOptions): Prom
   const { stdin } = child;
   // A write after the exit fails with EPIPE on the stream; the end of stdout reports the exit.
   stdin?.on('error', () => undefined);
-  if (reapWhenLeaderExits) void child.exited.then(() => killProcessGroup(child.pid));
+  if (reapWhenLeaderExits) {
+    void child.exited.then(() => {
+      killProcessGroup(child.pid);
+      killMarkedProcesses(plan.marker);
+    });
+  }
   let stopping: Promise<void> | undefined;
   return {
     process: child,
@@ -63,17 +91,29 @@ export async function startChildProcess(options: StartChildProcessOptions): Prom
       }
       stdin.write(`${line}\n`);
     },
-    stop: () => (stopping ??= stopProcessTree(child, plan)),
+    stop: (stopPlan = plan) => (stopping ??= stopProcessTree(child, stopPlan)),
   };
 }
 
 async function stopProcessTree(child: AgentProcess, plan: StopPlan): Promise<void> {
-  const terminate = { gracefulSignal: plan.signal, graceMs: plan.graceMs };
-  if (plan.closeStdinMs === undefined) return terminateProcessTree(child, terminate);
-  // Seen now: once the leader exits on its own, its children can no longer be found.
-  const descendants = child.hasExited ? [] : listDescendants(child.pid);
-  child.stdin?.end();
-  if (!child.hasExited) await waitForExit(child, plan.closeStdinMs);
-  await terminateProcessTree(child, terminate);
-  signalDescendantGroups(descendants, 'SIGKILL');
+  const terminate = {
+    gracefulSignal: plan.signal,
+    graceMs: plan.graceMs,
+    ...(plan.killAfterMs === undefined ? {} : { killAfterMs: plan.killAfterMs }),
+  };
+  if (plan.closeStdinMs === undefined) {
+    await terminateProcessTree(child, terminate);
+  } else {
+    // Seen now: once the leader exits on its own, its children can no longer be found.
+    const descendants = child.hasExited ? [] : listDescendants(child.pid);
+    child.stdin?.end();
+    if (!child.hasExited) await waitForExit(child, plan.closeStdinMs);
+    await terminateProcessTree(child, terminate);
+    signalDescendantGroups(descendants, 'SIGKILL');
+  }
+  killMarkedProcesses(plan.marker);
+}
+
+function killMarkedProcesses(marker: string | undefined): void {
+  if (marker !== undefined) signalDescendantGroups(listMarkedProcesses(marker), 'SIGKILL');
 }

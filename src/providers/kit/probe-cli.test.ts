@@ -35,7 +35,7 @@ describe('probeCli', () => {
       available: false,
       auth: 'ok',
       reason: 'Install fake',
-      searched: ['providers.fake.binary', '$FAKE_BIN', 'fake on PATH'],
+      searched: ['providers.fake.binary: unset', '$FAKE_BIN: unset', 'fake on PATH: not found'],
     });
   });
 
@@ -65,7 +65,7 @@ describe('probeCli', () => {
       available: true,
       version: '1.2.3',
       binaryPath: good,
-      searched: ['providers.fake.binary'],
+      searched: [`providers.fake.binary: ${good}`],
       auth: 'missing',
       reason: 'log in to 1.2.3',
     });

@@ -21,6 +21,8 @@ export interface ProbeCliOptions {
   /** The environment the CLI would run with. */
   environment: Record<string, string>;
   signal?: AbortSignal | undefined;
+  /** Reads the version of the found executable. Default {@link readCliVersion}. */
+  readVersion?: typeof readCliVersion;
   /** The auth as far as it is known without the CLI: also reported when it is not installed. */
   readAuth?: () => CliFacts;
   /** Asks the installed CLI (auth, models) once it answered `--version`. */
@@ -41,7 +43,8 @@ export async function probeCli(options: ProbeCliOptions): Promise<ProviderProbe>
     if (binaryPath === undefined) {
       return { available: false, auth: offline.auth, reason: binary.installHint, searched };
     }
-    const { version, failure } = await readCliVersion(binaryPath, environment, options.signal);
+    const readVersion = options.readVersion ?? readCliVersion;
+    const { version, failure } = await readVersion(binaryPath, environment, options.signal);
     if (version === undefined) {
       const reason = `${failure}. ${binary.installHint}`;
       return { available: false, auth: offline.auth, binaryPath, reason, searched };

@@ -48,4 +48,19 @@ describe('run endings', () => {
     });
     expect(processEnding('X', exit).error?.message).toContain('X ended (exit code 1)');
   });
+
+  it('says what a documented exit code means', () => {
+    const exitCodes = new Map([
+      [41, { code: 'provider_unavailable' as const, reason: 'could not authenticate' }],
+    ]);
+    expect(crashedEnding('Some CLI', { ...exit, exitCode: 41 }, exitCodes)).toEqual({
+      status: 'failed',
+      finishReason: { unified: 'error', raw: 'exit code 41' },
+      error: {
+        code: 'provider_unavailable',
+        message: 'Some CLI could not authenticate (exit code 41) before finishing the turn: boom',
+      },
+    });
+    expect(processEnding('X', exit, { exitCodes }).error?.code).toBe('agent_crashed');
+  });
 });

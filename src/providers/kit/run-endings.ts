@@ -5,7 +5,7 @@
  * into its `run-end`.
  */
 import type { RunEndEvent, RunStatus } from '../../events/index.js';
-import { AgentError } from '../../errors/index.js';
+import { AgentError, type AgentErrorCode } from '../../errors/index.js';
 import type { ProcessOutcome } from './agent-decoder.js';
 
 /** The part of a `run-end` that says how it ended. */
@@ -54,14 +54,33 @@ export function describeProcessExit(exit: Pick<ProcessOutcome, 'exitCode' | 'sig
   return exit.signal ?? `exit code ${exit.exitCode}`;
 }
 
-/** An agent process that ended before finishing the turn, with the end of its stderr. */
-export function crashedEnding(agentName: string, outcome: ProcessOutcome): RunEnding {
+/** What an exit code of a CLI means, where the CLI documents it. */
+export interface ExitCodeMeaning {
+  code: AgentErrorCode;
+  /** What the CLI did, e.g. `could not authenticate`. */
+  reason: string;
+}
+
+/** A CLI's documented exit codes, by number. */
+export type ExitCodeMeanings = ReadonlyMap<number, ExitCodeMeaning>;
+
+/**
+ * An agent process that ended before finishing the turn, with the end of its stderr:
+ * `agent_crashed`, or what the CLI's exit code is documented to mean.
+ */
+export function crashedEnding(
+  agentName: string,
+  outcome: ProcessOutcome,
+  exitCodes?: ExitCodeMeanings,
+): RunEnding {
   const ending = describeProcessExit(outcome);
   const stderr = outcome.stderrTail.slice(-stderrInMessageLimit).trim();
+  const meaning = outcome.exitCode === null ? undefined : exitCodes?.get(outcome.exitCode);
+  const what = `${agentName} ${meaning?.reason ?? 'ended'} (${ending})`;
   return failedEnding(
     {
-      code: 'agent_crashed',
-      message: `${agentName} ended (${ending}) before finishing the turn${stderr ? `: ${stderr}` : '.'}`,
+      code: meaning?.code ?? 'agent_crashed',
+      message: `${what} before finishing the turn${stderr ? `: ${stderr}` : '.'}`,
     },
     ending,
   );
@@ -69,15 +88,16 @@ export function crashedEnding(agentName: string, outcome: ProcessOutcome): RunEn
 
 /**
  * How a turn ended when the agent never said so itself: aborted by us, failed for a reason we
- * saw (`outcome.failure`), or the process died. `abortedRaw` is the raw finish reason of an
- * aborted run (default: how the process ended).
+ * saw (`outcome.failure`), or the process died (see {@link crashedEnding}). `abortedRaw` is the
+ * raw finish reason of an aborted run (default: how the process ended).
  */
 export function processEnding(
   agentName: string,
   outcome: ProcessOutcome,
-  abortedRaw: string = describeProcessExit(outcome),
+  options: { abortedRaw?: string; exitCodes?: ExitCodeMeanings } = {},
 ): RunEnding {
+  const { abortedRaw = describeProcessExit(outcome), exitCodes } = options;
   if (outcome.aborted) return abortedEnding(outcome.aborted, abortedRaw);
   if (outcome.failure) return failedEnding(outcome.failure, describeProcessExit(outcome));
-  return crashedEnding(agentName, outcome);
+  return crashedEnding(agentName, outcome, exitCodes);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEndEvent } from '../../events/index.js';
-import { createRunLifecycle } from './run-lifecycle.js';
+import { createRunLifecycle, createRunLifecycleFromFacts } from './run-lifecycle.js';
 
 const runEnd: RunEndEvent = {
   type: 'run-end',
@@ -50,5 +50,37 @@ describe('createRunLifecycle', () => {
     ]);
     expect(lifecycle.end(runEnd)).toEqual([]);
     expect(lifecycle.hasEnded).toBe(true);
+  });
+});
+
+describe('createRunLifecycleFromFacts', () => {
+  it('holds warnings for the start, which reports the session and model the first line names', () => {
+    const lifecycle = createRunLifecycleFromFacts({ provider: 'test', cwd: '/work' }, {});
+    const warning = { type: 'warning' as const, message: 'not JSON' };
+    expect(lifecycle.withStart([warning])).toEqual([]);
+    expect(lifecycle.startWith('abc', 'm1')).toEqual([
+      { type: 'run-start', provider: 'test', nativeSessionId: 'abc', model: 'm1', cwd: '/work' },
+      warning,
+    ]);
+    expect(lifecycle.startWith('other')).toEqual([]);
+    expect(lifecycle.withStart([warning])).toEqual([warning]);
+  });
+
+  it('starts the run before any other event, keeping what the facts already know', () => {
+    const lifecycle = createRunLifecycleFromFacts(
+      { provider: 'test', cwd: '/work' },
+      { nativeSessionId: 'ours' },
+    );
+    const text = { type: 'text' as const, blockId: 'b', text: 'hi' };
+    expect(lifecycle.withStart([text], 'theirs')).toEqual([
+      {
+        type: 'run-start',
+        provider: 'test',
+        nativeSessionId: 'ours',
+        model: undefined,
+        cwd: '/work',
+      },
+      text,
+    ]);
   });
 });

@@ -73,3 +73,50 @@ export function createRunLifecycle(describeStart: () => RunStartEvent): RunLifec
     },
   };
 }
+
+/** What a `run-start` reports, as far as the decoder knows it when the start is due. */
+export interface RunStartFacts {
+  nativeSessionId?: string | undefined;
+  model?: string | undefined;
+}
+
+export interface FactsRunLifecycle extends RunLifecycle {
+  /**
+   * The start, once the CLI named its session and model (its first line): they fill in what
+   * `facts` does not know yet. `[]` once started.
+   */
+  startWith: (nativeSessionId?: string, model?: string) => AgentEvent[];
+  /**
+   * The events of one native line, in order after the start: warnings alone wait for it (so
+   * the start still carries the session the next line names); anything else starts the run.
+   */
+  withStart: (events: AgentEvent[], nativeSessionId?: string) => AgentEvent[];
+}
+
+/** A lifecycle whose `run-start` reports the run's provider and cwd and `facts`. */
+export function createRunLifecycleFromFacts(
+  run: { provider: string; cwd: string },
+  facts: RunStartFacts,
+): FactsRunLifecycle {
+  const lifecycle = createRunLifecycle(() => ({
+    type: 'run-start',
+    provider: run.provider,
+    nativeSessionId: facts.nativeSessionId,
+    model: facts.model,
+    cwd: run.cwd,
+  }));
+  const startWith = (nativeSessionId?: string, model?: string): AgentEvent[] => {
+    if (lifecycle.hasStarted) return [];
+    facts.nativeSessionId ??= nativeSessionId;
+    facts.model ??= model;
+    return lifecycle.start();
+  };
+  return Object.assign(lifecycle, {
+    startWith,
+    withStart(events: AgentEvent[], nativeSessionId?: string): AgentEvent[] {
+      if (lifecycle.hasStarted || events.length === 0) return events;
+      if (events.every((event) => event.type === 'warning')) return lifecycle.holdForStart(events);
+      return [...startWith(nativeSessionId), ...events];
+    },
+  });
+}

@@ -7,7 +7,7 @@ import { findProcessesWithMarker } from '../../../test/support/process-probe.js'
 import type { AgentEvent } from '../../events/index.js';
 import { AgentError } from '../../errors/index.js';
 import type { AgentDecoder, ProcessOutcome } from './agent-decoder.js';
-import { startChildProcess } from './child-process.js';
+import { createRunMarker, startChildProcess } from './child-process.js';
 import { runLineProcess } from './run-line-process.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'kit-line-process-'));
@@ -112,6 +112,59 @@ describe('runLineProcess', () => {
     });
     for await (const event of run) if (event.type === 'warning') break;
     await expect.poll(() => findProcessesWithMarker(found)).toEqual([]);
+  });
+
+  it('ends a CLI that lingers after its turn as soon as the decoder is settled', async () => {
+    const decoder: AgentDecoder<string> & { outcome?: ProcessOutcome } = {
+      ...createEchoDecoder(),
+      isSettled: false,
+    };
+    decoder.push = (line) => {
+      if (line === 'done') Object.assign(decoder, { isSettled: true });
+      return [{ type: 'warning', message: line }];
+    };
+    decoder.flush = (outcome) => {
+      decoder.outcome = outcome;
+      return [];
+    };
+    const startedAt = Date.now();
+    const events = await collect(
+      runLineProcess({
+        spawn: {
+          binary: writeScript('trap "" INT; echo done; echo late; sleep 60'),
+          args: [],
+          cwd: folder,
+          env: { PATH: '/usr/bin:/bin' },
+        },
+        stop: { graceMs: 60_000 },
+        stopWhenSettled: { signal: null, killAfterMs: 300 },
+        signal: new AbortController().signal,
+        decoder,
+      }),
+    );
+    expect(events).toEqual([{ type: 'warning', message: 'done' }]);
+    expect(decoder.outcome).toMatchObject({ exitCode: null, signal: 'SIGTERM' });
+    // Neither the 60 s grace of an interrupt nor the 60 s the CLI would linger.
+    expect(Date.now() - startedAt).toBeLessThan(30_000);
+  });
+
+  it('ends the processes carrying the run marker that left the tree', async () => {
+    const runMarker = createRunMarker('KIT_RUN');
+    await collect(
+      runLineProcess({
+        spawn: {
+          // A tool in a session of its own, reparented to init once the CLI exits.
+          binary: writeScript('setsid sleep 301 >/dev/null 2>&1 & echo started'),
+          args: [],
+          cwd: folder,
+          env: { PATH: '/usr/bin:/bin', ...runMarker.variables },
+        },
+        stop: { graceMs: 1000, marker: runMarker.entry },
+        signal: new AbortController().signal,
+        decoder: createEchoDecoder(),
+      }),
+    );
+    await expect.poll(() => findProcessesWithMarker(runMarker.entry)).toEqual([]);
   });
 });
 

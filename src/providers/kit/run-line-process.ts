@@ -9,6 +9,11 @@ export interface RunLineProcessOptions {
   spawn: SpawnAgentProcessOptions;
   /** How an abort interrupts it (the CLI's graceful signal, then the tree). */
   stop: StopPlan;
+  /**
+   * For a CLI that lingers after the end of its turn: once the decoder is settled, no more
+   * lines are read and the tree is ended at once, by `stop` with these fields changed.
+   */
+  stopWhenSettled?: Partial<StopPlan>;
   /** The run's signal: aborting interrupts the CLI; the run still ends with the decoder's end. */
   signal: AbortSignal;
   /** Reads each stdout line; flushed with how the process ended. */
@@ -35,8 +40,15 @@ export async function* runLineProcess(
     aborted = { reason: signal.reason };
     void child.stop();
   });
+  const settledPlan = options.stopWhenSettled && { ...options.stop, ...options.stopWhenSettled };
   try {
-    for await (const line of child.lines) yield* decoder.push(line);
+    for await (const line of child.lines) {
+      yield* decoder.push(line);
+      if (settledPlan && decoder.isSettled) {
+        void child.stop(settledPlan);
+        break;
+      }
+    }
     const exit = await child.process.finished;
     yield* decoder.flush({ ...exit, stderrTail: child.process.stderrTail(), aborted });
   } finally {

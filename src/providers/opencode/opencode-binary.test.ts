@@ -75,6 +75,18 @@ describe('findOpencodeBinary', () => {
     expect(findOpencodeBinary({ environment: { PATH: '' }, arch: 'ia32' })).toBeUndefined();
   });
 
+  it('records where it looked, in order, with what it found there', () => {
+    const searched: string[] = [];
+    findOpencodeBinary({ environment: { PATH: '' }, arch: 'ia32', searched });
+    expect(searched).toEqual([
+      'providers.opencode.binary: unset',
+      '$SUBAGENT_MCP_OPENCODE_BIN: unset',
+      '$OPENCODE_BIN: unset',
+      'platform packages (none for this platform): not installed',
+      'opencode on PATH: not found',
+    ]);
+  });
+
   it('looks behind the opencode-ai launcher on PATH for the native binary beside it', () => {
     // A layout whose platform package (linux arm64) is not installed beside us.
     const modules = join(folder, 'global', 'node_modules');

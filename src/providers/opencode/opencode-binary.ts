@@ -25,6 +25,7 @@ export const opencodeBinary: BinarySpec = {
     const executable = target.platform === 'win32' ? 'bin/opencode.exe' : 'bin/opencode';
     return opencodePlatformPackages(target).map((name) => ({ name, executable }));
   },
+  buildsPerPlatform: 'several',
   looksBehindLauncher: true,
   installHint: opencodeInstallHint,
 };

@@ -1,6 +1,7 @@
 import type { AgentEvent, Usage } from '../../events/index.js';
 import type { AgentDecoder } from '../kit/agent-decoder.js';
 import { createRunLifecycle } from '../kit/run-lifecycle.js';
+import { truncate } from '../kit/truncate-text.js';
 import type { ApprovalPolicy } from '../kit/provider-settings.js';
 import {
   permissionRequestEvent,
@@ -14,7 +15,6 @@ import {
   planUpdateFrom,
   toolCallFor,
   toolResultFor,
-  truncate,
 } from './opencode-part-events.js';
 import {
   buildOpencodeRunEnd,

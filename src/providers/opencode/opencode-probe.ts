@@ -57,6 +57,7 @@ async function probeServer(
   signal: AbortSignal | undefined,
 ): Promise<ProviderProbe> {
   const client = createOpencodeClient({ connection, directory: process.cwd() });
+  const searched = [`providers.opencode.serverUrl: ${connection.baseUrl}`];
   try {
     const health = await client.call({
       path: '/global/health',
@@ -65,7 +66,12 @@ async function probeServer(
     });
     const version = opencodeHealthSchema.safeParse(health).data?.version;
     const facts = await askProviders(connection, signal);
-    return { available: true, ...(version ? { version } : {}), ...withoutEmpty(facts) };
+    return {
+      available: true,
+      ...(version ? { version } : {}),
+      searched,
+      ...withoutEmpty(facts),
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {

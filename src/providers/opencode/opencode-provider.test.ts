@@ -99,10 +99,8 @@ describe('createOpencodeProvider with the real opencode serve', () => {
     const [warm] = provider.servers.describe();
     expect(warm?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
-    const started = Date.now();
     const again = await collectProviderRun(provider, request({ prompt: 'Say hello again' }));
     expect(runEndOf(again)?.text).toBe('Echo: Say hello again');
-    expect(Date.now() - started).toBeLessThan(1500);
     expect(provider.servers.describe()).toEqual([warm]);
   });
 

@@ -1,12 +1,14 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerConfig } from '../../config/index.js';
 import type { AgentProvider, ProviderProbe } from '../../providers/agent-provider.js';
+import { probeProvider } from '../../providers/probe-provider.js';
 import type { ProviderRegistry } from '../../providers/provider-registry.js';
 import { listProvidersResultSchema, type ListProvidersResult } from './tool-schemas.js';
 
 const description = `List the sub-agent providers run_agent can use here: whether each is installed and logged in (and if not, what to do), its version, capabilities and models, plus the default provider.`;
 
 const cacheMs = 10_000;
+const probeTimeoutMs = 10_000;
 
 export function registerListProvidersTool(
   server: McpServer,
@@ -19,7 +21,9 @@ export function registerListProvidersTool(
     providers: await Promise.all(
       registry
         .list()
-        .map(async (provider) => describeProvider(provider, await safeProbe(provider))),
+        .map(async (provider) =>
+          describeProvider(provider, await probeProvider(provider, probeTimeoutMs)),
+        ),
     ),
     default_provider: config.defaultProvider,
   });
@@ -48,18 +52,6 @@ export function registerListProvidersTool(
       };
     },
   );
-}
-
-async function safeProbe(provider: AgentProvider): Promise<ProviderProbe> {
-  try {
-    return await provider.probe({ signal: AbortSignal.timeout(10_000) });
-  } catch (error) {
-    return {
-      available: false,
-      auth: 'unknown',
-      reason: `Probe failed: ${(error as Error).message}`,
-    };
-  }
 }
 
 function describeProvider(provider: AgentProvider, probe: ProviderProbe) {

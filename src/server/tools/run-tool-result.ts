@@ -11,6 +11,7 @@ export function runOutcomeToToolResult(outcome: RunOutcome): CallToolResult {
     session_id: outcome.sessionId,
     provider: outcome.provider,
     model: outcome.model,
+    requested_model: outcome.requestedModel,
     usage: outcome.usage && {
       input_tokens: outcome.usage.inputTokens,
       output_tokens: outcome.usage.outputTokens,
@@ -43,6 +44,8 @@ function toToolResult(result: RunResult): CallToolResult {
   const footer = [
     `status: ${result.status}`,
     result.session_id && `session_id: ${result.session_id}`,
+    result.requested_model &&
+      `model: ${result.model ?? 'unknown'} (asked for ${result.requested_model})`,
     result.error && `error: ${result.error.code}`,
   ]
     .filter(Boolean)

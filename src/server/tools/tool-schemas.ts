@@ -56,7 +56,13 @@ export const runResultSchema = z.object({
   status: runStatusSchema,
   session_id: z.string().optional().describe('Pass to resume_agent to continue this session.'),
   provider: z.string(),
-  model: z.string().optional(),
+  model: z.string().optional().describe('The model the agent reports having used.'),
+  requested_model: z
+    .string()
+    .optional()
+    .describe(
+      'Only when the agent reported a model other than the one asked for (not an alias of it): the model asked for.',
+    ),
   usage: usageOutputSchema.optional(),
   duration_ms: z.number(),
   tool_calls: z.number(),

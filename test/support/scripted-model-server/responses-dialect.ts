@@ -4,6 +4,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { ServerSentEventWriter } from './event-stream.js';
+import { writeJsonResponse } from './json-response.js';
 import { approximateTokens, asRecord, asString } from './json-values.js';
 import { isResponsesSideRequest, readResponsesConversation } from './responses-conversation.js';
 import {
@@ -55,7 +56,7 @@ function prepareResponsesReply(exchange: Exchange): () => void | Promise<void> {
   record.directive = decision.directive;
   record.reply = decision.reply;
   const settings: SendSettings = {
-    model: asString(body['model']) ?? 'scripted-model',
+    model: decision.answeredModel ?? asString(body['model']) ?? 'scripted-model',
     inputTokens: approximateTokens(exchange.rawBody.length),
     streaming: body['stream'] === true,
   };
@@ -88,7 +89,7 @@ async function sendPlan(
         return;
       }
       const pending = buildResponse(settings.model, [], settings.inputTokens);
-      await startStream(exchange).send(stallEvents(pending, plan.textChunks));
+      await startStream(exchange, settings.model).send(stallEvents(pending, plan.textChunks));
       return;
     }
     case 'stream-error': {
@@ -102,7 +103,7 @@ async function sendPlan(
       }
       const events = responseEvents(result);
       const firstDelta = events.findIndex((event) => event.type.endsWith('.delta'));
-      const stream = startStream(exchange);
+      const stream = startStream(exchange, settings.model);
       if (await stream.send(events.slice(0, firstDelta + 1))) {
         await stream.send([
           failedEvent(result, 'Scripted server error in the middle of the stream'),
@@ -124,7 +125,7 @@ async function sendPlan(
         }
         return;
       }
-      const stream = startStream(exchange, plan.delayBetweenEventsMs);
+      const stream = startStream(exchange, settings.model, plan.delayBetweenEventsMs);
       await stream.send(responseEvents(result));
       stream.end();
       return;
@@ -155,22 +156,14 @@ class ResponsesStream {
   }
 }
 
-function startStream(exchange: Exchange, delayBetweenEventsMs = 0): ResponsesStream {
+/** Names the answering model in `openai-model`, as the OpenAI API does (Codex compares it). */
+function startStream(exchange: Exchange, model: string, delayBetweenEventsMs = 0): ResponsesStream {
   exchange.trackStream();
   const writer = new ServerSentEventWriter(exchange.response, delayBetweenEventsMs);
-  writer.start({ 'x-request-id': newResponsesIdentifier('req_') });
+  writer.start({ 'x-request-id': newResponsesIdentifier('req_'), 'openai-model': model });
   return new ResponsesStream(writer);
 }
 
 function writeJson(response: ServerResponse, status: number, body: unknown): void {
-  if (response.headersSent || response.destroyed) {
-    return;
-  }
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'x-request-id': newResponsesIdentifier('req_'),
-  });
-  response.end(text);
+  writeJsonResponse(response, status, body, { 'x-request-id': newResponsesIdentifier('req_') });
 }

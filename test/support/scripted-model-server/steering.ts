@@ -30,7 +30,8 @@ export type DirectiveName =
   | 'error'
   | 'sse-error'
   | 'call'
-  | 'args';
+  | 'args'
+  | 'model';
 
 export interface Directive {
   name: DirectiveName;
@@ -50,6 +51,7 @@ const directiveNames: readonly DirectiveName[] = [
   'sse-error',
   'call',
   'args',
+  'model',
 ];
 
 /** Directives that choose the kind of reply; the first one in the prompt wins. */
@@ -114,6 +116,12 @@ export function planTitleReply(): SteeringDecision {
 /** The reply to a main-turn request. */
 export function planMainReply(view: ConversationView): SteeringDecision {
   const directives = parseDirectives(view.newestUserPrompt);
+  const answeredModel = directives.find((item) => item.name === 'model')?.value;
+  const decision = planMainReplyOf(view, directives);
+  return answeredModel ? { ...decision, answeredModel } : decision;
+}
+
+function planMainReplyOf(view: ConversationView, directives: Directive[]): SteeringDecision {
   const directive = describeDirectives(directives);
   const thinking: ReplyBlock[] = directives.some((item) => item.name === 'thinking')
     ? [{ kind: 'thinking', thinking: thinkingText, signature: 'scripted-signature' }]
@@ -152,6 +160,7 @@ export function planMainReply(view: ConversationView): SteeringDecision {
     case 'thinking':
     case 'slow':
     case 'args':
+    case 'model':
     case undefined:
       return decide(
         directive,
@@ -273,8 +282,9 @@ export function callDirectives(tool: string, args: Record<string, unknown>): str
 
 /**
  * `[[mock:patch=<relative path>]]`: add that file through the offered apply_patch tool (freeform
- * or JSON); without one (Claude Code, opencode), write it with a Write-like tool, else create it
- * with an Edit-like tool (empty old text); else say so in text.
+ * or JSON); without one (Claude Code, opencode, Gemini CLI), write it with a Write-like tool
+ * (`Write`, `write`, `write_file`), else create it with an Edit-like tool (empty old text); else
+ * say so in text.
  */
 function patchPlan(
   view: ConversationView,
@@ -295,7 +305,7 @@ function patchPlan(
   const base = view.workingDirectory;
   const filePath = base ? path.resolve(base, relativePath) : relativePath;
   const content = `${patchedFileLine}\n`;
-  const writeTool = findNamedTool(view.tools, 'Write');
+  const writeTool = findNamedTool(view.tools, 'Write') ?? findNamedTool(view.tools, 'write_file');
   if (writeTool) {
     const input = buildMinimalToolInput(writeTool, base);
     setPresent(input, ['file_path', 'filePath'], filePath);

@@ -1,0 +1,2 @@
+export * from './doctor-command.js';
+export type * from './doctor-report.js';
