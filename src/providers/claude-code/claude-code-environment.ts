@@ -9,8 +9,9 @@ import {
  * Variables a running Claude Code sets for the processes it starts (its Bash tool, hooks and
  * MCP servers — such as this server), found in the 2.1.330 binary. Inherited by a nested
  * `claude`, they would make it believe it is that session's child: shared session id,
- * "launched by" lineage, entrypoint, effort level, IDE port. Claude Code deletes most of
- * them itself before it launches an independent session.
+ * "launched by" lineage, entrypoint, effort level, IDE port, and (2.1.332, also set by 2.1.330)
+ * the parent's messaging socket and its token, which a nested `claude` reads and must not talk
+ * to. Claude Code deletes most of them itself before it launches an independent session.
  */
 export const claudeCodeSessionVariables = [
   'CLAUDECODE',
@@ -24,6 +25,8 @@ export const claudeCodeSessionVariables = [
   'CLAUDE_CODE_STARTER_MAY_HOLD_CONNECTOR_FILE',
   'CLAUDE_CODE_SSE_PORT',
   'CLAUDE_CODE_EXECPATH',
+  'CLAUDE_CODE_MESSAGING_SOCKET',
+  'CLAUDE_CODE_MESSAGING_TOKEN',
   'CLAUDE_PROJECT_DIR',
   'CLAUDE_AGENT_SDK_VERSION',
   'CLAUDE_PID',
