@@ -74,7 +74,7 @@ function installWithoutAgentClis(): string {
   cpSync(join(repositoryRoot, 'dist'), join(install, 'dist'), { recursive: true });
   cpSync(join(repositoryRoot, 'package.json'), join(install, 'package.json'));
   const agentPackages = (name: string) =>
-    ['.bin', '@anthropic-ai', '@openai'].includes(name) || name.startsWith('opencode');
+    ['.bin', '@anthropic-ai', '@openai', '@google'].includes(name) || name.startsWith('opencode');
   mkdirSync(join(install, 'node_modules'));
   for (const name of readdirSync(join(repositoryRoot, 'node_modules'))) {
     if (agentPackages(name)) continue;
@@ -132,6 +132,7 @@ describe('subagent-mcp doctor', () => {
       'claude-code',
       'codex',
       'opencode',
+      'gemini',
     ]);
     const codex = report.providers[1]!;
     expect(Object.keys(codex).sort()).toEqual([
@@ -221,6 +222,14 @@ describe('subagent-mcp doctor', () => {
       'not_found',
       'not_found',
       'not_found',
+      'not_found',
+    ]);
+    expect(report.providers[3]?.searched).toEqual([
+      'providers.gemini.binary: unset',
+      '$SUBAGENT_MCP_GEMINI_BIN: unset',
+      '$GEMINI_BIN: unset',
+      'npm package @google/gemini-cli: not installed',
+      'gemini on PATH: not found',
     ]);
     expect(report.ok).toBe(false);
     expect(report.problems).toEqual([
@@ -267,7 +276,7 @@ describe('subagent-mcp doctor', () => {
     const unknownProvider = await runDoctor(['--provider', 'nope']);
     expect(unknownProvider.exitCode).toBe(2);
     expect(unknownProvider.stderr).toBe(
-      'subagent-mcp: defaultProvider: unknown provider "nope" (known: claude-code, codex, opencode)\n',
+      'subagent-mcp: defaultProvider: unknown provider "nope" (known: claude-code, codex, opencode, gemini)\n',
     );
   });
 
