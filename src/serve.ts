@@ -4,7 +4,7 @@
  * (loaded then, so a stdio start never pays for it).
  */
 import { loadConfig } from './config/load-config.js';
-import { enableOrphanGuard } from './process/orphan-guard/orphan-guard.js';
+import { enableOrphanGuard } from './process/orphan-guard/orphan-guard-setting.js';
 import {
   createDefaultProviderRegistry,
   describeUnknownDefaultProvider,

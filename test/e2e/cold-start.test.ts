@@ -1,7 +1,8 @@
 /**
  * What a start of the built CLI loads and does: `--help` and `--version` answer without a
  * transport (and without a valid configuration); a stdio start, through `initialize` and
- * `tools/list`, loads none of the modules only `--http` needs and starts no process.
+ * `tools/list`, loads none of the modules only `--http` needs, none of those a tool call loads
+ * on first use, and starts no process.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -27,6 +28,24 @@ const loadedOnlyForHttp = [
   /\/dist\/server\/transports\/http\.js$/,
   /\/@modelcontextprotocol\/sdk\/dist\/esm\/server\/streamableHttp\.js$/,
   /\/node_modules\/@hono\//,
+];
+
+// Modules a stdio start must not load either: the tools load them with import() on their
+// first call (the tool schemas, needed for tools/list, stay at start).
+const loadedOnlyOnFirstUse = [
+  /\/dist\/runs\/(loaded-run-service|execute-run|concurrency-limiter|session-lock)\.js$/,
+  /\/dist\/runs\/(resolve-cwd|nesting-depth|model-honesty|run-outcome)\.js$/,
+  /\/dist\/server\/tools\/(run-with-progress|run-tool-result)\.js$/,
+  /\/dist\/server\/progress\//,
+  /\/dist\/providers\/probe-provider\.js$/,
+  // The orphan guard's machinery: only its setting loads at start.
+  /\/dist\/process\/orphan-guard\/(?!orphan-guard-setting\.js$)/,
+  /\/dist\/process\/(spawn-agent-process|process-descendants|terminate-process-tree)\.js$/,
+  // Providers' implementations: only their definitions (for the configuration) load at start.
+  /\/dist\/providers\/(?!kit\/)[a-z-]+\/(?![a-z-]+-definition\.js$)/,
+  /\/dist\/providers\/kit\/(?!provider-settings\.js$)/,
+  /\/dist\/http\//,
+  /\/node_modules\/(execa|undici|eventsource-parser)\//,
 ];
 
 let environment: AgentTestEnvironment;
@@ -81,7 +100,7 @@ describe('a start of the built CLI', () => {
     expect(help.stdout).toMatch(/^Usage: subagent-mcp/);
   });
 
-  it('over stdio loads nothing only --http needs and starts no process before a tool asks', async () => {
+  it('over stdio loads nothing only --http or a tool call needs and starts no process before a tool asks', async () => {
     const loadedModulesFile = join(hookDirectory, 'loaded-modules.txt');
     const server = await environment.startServer({
       environment: {
@@ -102,5 +121,8 @@ describe('a start of the built CLI', () => {
     expect(loaded.filter((url) => loadedOnlyForHttp.some((pattern) => pattern.test(url)))).toEqual(
       [],
     );
+    expect(
+      loaded.filter((url) => loadedOnlyOnFirstUse.some((pattern) => pattern.test(url))),
+    ).toEqual([]);
   });
 });

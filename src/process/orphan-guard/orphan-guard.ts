@@ -3,7 +3,8 @@
  * small supervisor per server: a shell in a session of its own holding a pipe from us. When we
  * die — SIGKILL included — the kernel closes the pipe, and the supervisor ends every process
  * carrying our marker or recorded in our ownership record, with their groups, sessions and
- * descendants. Linux only; elsewhere spawning is unchanged.
+ * descendants. Linux only; elsewhere spawning is unchanged. Turned on by `enableOrphanGuard`
+ * (orphan-guard-setting.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import {
   type OwnershipEntry,
   type ProcessIdentity,
 } from './ownership-record.js';
+import { orphanGuardStateDirectory } from './orphan-guard-setting.js';
 import { readBootId } from './sweep-leftover-records.js';
 
 /** What a spawn adds to its child: the marker, and the record of the child's identity. */
@@ -48,24 +50,15 @@ const supervisorScript = [
   'exec "$1" "$2" cleanup "$3" "$5" "$6" "$7"',
 ].join('\n');
 
-let stateDirectory: string | undefined;
 let guard: Guard | undefined;
 let isUnavailable = false;
-
-/**
- * Turns the guard on for every later `spawnAgentProcess` of this process, with the ownership
- * records under `<stateDirectory>/processes`. Does no I/O: the supervisor starts with the
- * first child, so a server that never spawns pays nothing.
- */
-export function enableOrphanGuard(options: { stateDirectory: string }): void {
-  stateDirectory = options.stateDirectory;
-}
 
 /**
  * The guard's part in a spawn, or `undefined` when it is not enabled, not on Linux, or could
  * not start (said once on stderr; spawning goes on unguarded).
  */
 export function prepareGuardedSpawn(): GuardedSpawn | undefined {
+  const stateDirectory = orphanGuardStateDirectory();
   if (stateDirectory === undefined || isUnavailable || process.platform !== 'linux') {
     return undefined;
   }
