@@ -15,8 +15,9 @@ import {
   readNestingDepth,
 } from './nesting-depth.js';
 import { resolveAllowedCwd } from './resolve-cwd.js';
+import { createRunRecordStore, type RunRecordReference } from './records/index.js';
 import { createSessionLock } from './session-lock.js';
-import type { RunOutcome } from './run-outcome.js';
+import { runEndOfOutcome, type RunOutcome } from './run-outcome.js';
 import type { SessionRecord, SessionStore } from './session-store.js';
 
 export interface RunAgentInput {
@@ -48,6 +49,8 @@ export interface RunService {
   /** Validation failures throw AgentError; everything after validation returns an outcome. */
   run(input: RunAgentInput, context: RunContext): Promise<RunOutcome>;
   resume(input: ResumeAgentInput, context: RunContext): Promise<RunOutcome>;
+  /** A run's record as JSON lines (so far, while it runs); undefined when there is none. */
+  readRecord(reference: RunRecordReference): Promise<string | undefined>;
   /** Ends every running and queued run and waits for their processes to be gone. */
   shutdown(): Promise<void>;
   readonly activeRuns: number;
@@ -79,6 +82,7 @@ export function createRunService(options: RunServiceOptions): RunService {
   const shutdownController = new AbortController();
   const active = new Set<Promise<unknown>>();
   const sessionLock = createSessionLock();
+  const records = createRunRecordStore({ stateDir: config.stateDir, ...config.records });
 
   const prompted = (prompt: string) => {
     if (typeof prompt !== 'string' || prompt.trim() === '') {
@@ -98,6 +102,8 @@ export function createRunService(options: RunServiceOptions): RunService {
     const sessionId = prepared.session?.id ?? sessions.newId();
     return sessionLock.run(sessionId, signal, async () => {
       const release = await limiter.acquire(signal, context.onQueued);
+      const previousRuns = prepared.session?.runs ?? 0;
+      const recording = await records.begin(sessionId, previousRuns);
       const createdAt = prepared.session?.createdAt ?? new Date().toISOString();
       const record = (nativeSessionId: string, model: string | undefined): SessionRecord => ({
         id: sessionId,
@@ -105,6 +111,7 @@ export function createRunService(options: RunServiceOptions): RunService {
         cwd: prepared.cwd,
         nativeSessionId,
         model,
+        runs: recording?.runNumber ?? previousRuns,
         createdAt,
         updatedAt: new Date().toISOString(),
       });
@@ -123,8 +130,17 @@ export function createRunService(options: RunServiceOptions): RunService {
           resumeNativeSessionId: prepared.session?.nativeSessionId,
           environment: { ...options.environment, [depthEnvironmentVariable]: String(depth + 1) },
         },
-        onEvent: context.onEvent,
+        onEvent: (event) => {
+          recording?.write(event);
+          return context.onEvent(event);
+        },
         onSessionStarted: (nativeSessionId, model) => sessions.save(record(nativeSessionId, model)),
+      }).then(async (outcome) => {
+        // The record is whole before the caller is handed its link.
+        if (await recording?.finish(runEndOfOutcome(outcome))) {
+          outcome.record = { sessionId, runNumber: recording!.runNumber };
+        }
+        return outcome;
       });
       active.add(running);
       try {
@@ -183,6 +199,8 @@ export function createRunService(options: RunServiceOptions): RunService {
         context,
       );
     },
+
+    readRecord: (reference) => records.read(reference),
 
     async shutdown() {
       shutdownController.abort(new AgentError('shutting_down', 'The server is shutting down.'));
