@@ -101,7 +101,7 @@ async function runHttp(
       token,
       allowedOrigins: config.http.allowedOrigins,
       sessionIdleMs: config.http.sessionIdleSeconds * 1000,
-      createServer: () => createAgentServer({ config, ...shared }),
+      createServer: ({ clientStreams }) => createAgentServer({ config, ...shared, clientStreams }),
       log,
     });
   } catch (error) {
