@@ -30,7 +30,7 @@ export async function serveHttpUntilSignal(
       token,
       allowedOrigins: config.http.allowedOrigins,
       sessionIdleMs: config.http.sessionIdleSeconds * 1000,
-      createServer: () => createAgentServer(dependencies),
+      createServer: ({ clientStreams }) => createAgentServer({ ...dependencies, clientStreams }),
       log,
     });
   } catch (error) {

@@ -34,6 +34,33 @@ export const configSchema = z.strictObject({
   maxDepth: z.number().int().nonnegative().default(2),
   /** Where sessions are recorded; default $XDG_STATE_HOME/subagent-mcp. */
   stateDir: z.string().min(1).optional(),
+  /**
+   * Run records: every run's events as JSON lines in <stateDir>/runs, served as MCP resources
+   * (docs/run-records.md). A record past `maxRunBytes` keeps its beginning and its end; past
+   * `maxTotalBytes` the oldest records are removed first.
+   */
+  records: z
+    .strictObject({
+      /** Bytes of events kept per run (its run-end, with the whole answer, always kept too). */
+      maxRunBytes: z
+        .number()
+        .int()
+        .min(64 * 1024)
+        .default(4 * 1024 * 1024),
+      /** Bytes of all records together. */
+      maxTotalBytes: z
+        .number()
+        .int()
+        .min(64 * 1024)
+        .default(128 * 1024 * 1024),
+    })
+    .prefault({}),
+  /**
+   * Longest answer `text` a result carries, in characters; a longer one is cut in the middle and
+   * says where the whole answer is (its run record). Chosen against Claude Code's 25,000-token
+   * cap on MCP output (docs/run-records.md).
+   */
+  maxResultTextCharacters: z.number().int().min(1000).default(20_000),
   /** Seconds of silence before a heartbeat progress notification. */
   heartbeatSeconds: z.number().positive().max(15).default(15),
   /** Per provider, `providers.<id>`: each provider's own settings (see its definition). */

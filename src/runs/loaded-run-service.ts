@@ -13,8 +13,9 @@ import {
   depthEnvironmentVariable,
   readNestingDepth,
 } from './nesting-depth.js';
+import { createRunRecordStore } from './records/index.js';
 import { resolveAllowedCwd } from './resolve-cwd.js';
-import type { RunOutcome } from './run-outcome.js';
+import { runEndOfOutcome, type RunOutcome } from './run-outcome.js';
 import type { RunContext, RunService, RunServiceOptions } from './run-service.js';
 import { createSessionLock } from './session-lock.js';
 import type { SessionRecord } from './session-store.js';
@@ -37,6 +38,7 @@ export function createLoadedRunService(options: RunServiceOptions): RunService {
   const shutdownController = new AbortController();
   const active = new Set<Promise<unknown>>();
   const sessionLock = createSessionLock();
+  const records = createRunRecordStore({ stateDir: config.stateDir, ...config.records });
 
   const prompted = (prompt: string) => {
     if (typeof prompt !== 'string' || prompt.trim() === '') {
@@ -56,6 +58,8 @@ export function createLoadedRunService(options: RunServiceOptions): RunService {
     const sessionId = prepared.session?.id ?? sessions.newId();
     return sessionLock.run(sessionId, signal, async () => {
       const release = await limiter.acquire(signal, context.onQueued);
+      const previousRuns = prepared.session?.runs ?? 0;
+      const recording = await records.begin(sessionId, previousRuns);
       const createdAt = prepared.session?.createdAt ?? new Date().toISOString();
       const record = (nativeSessionId: string, model: string | undefined): SessionRecord => ({
         id: sessionId,
@@ -63,6 +67,7 @@ export function createLoadedRunService(options: RunServiceOptions): RunService {
         cwd: prepared.cwd,
         nativeSessionId,
         model,
+        runs: recording?.runNumber ?? previousRuns,
         createdAt,
         updatedAt: new Date().toISOString(),
       });
@@ -81,8 +86,17 @@ export function createLoadedRunService(options: RunServiceOptions): RunService {
           resumeNativeSessionId: prepared.session?.nativeSessionId,
           environment: { ...options.environment, [depthEnvironmentVariable]: String(depth + 1) },
         },
-        onEvent: context.onEvent,
+        onEvent: (event) => {
+          recording?.write(event);
+          return context.onEvent(event);
+        },
         onSessionStarted: (nativeSessionId, model) => sessions.save(record(nativeSessionId, model)),
+      }).then(async (outcome) => {
+        // The record is whole before the caller is handed its link.
+        if (await recording?.finish(runEndOfOutcome(outcome))) {
+          outcome.record = { sessionId, runNumber: recording!.runNumber };
+        }
+        return outcome;
       });
       active.add(running);
       try {
@@ -141,6 +155,8 @@ export function createLoadedRunService(options: RunServiceOptions): RunService {
         context,
       );
     },
+
+    readRecord: (reference) => records.read(reference),
 
     async shutdown() {
       shutdownController.abort(new AgentError('shutting_down', 'The server is shutting down.'));

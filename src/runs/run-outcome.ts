@@ -1,4 +1,5 @@
-import type { AgentEvent, RunStatus, Usage } from '../events/index.js';
+import type { AgentEvent, RunEndEvent, RunStatus, Usage } from '../events/index.js';
+import type { RunRecordReference } from './records/index.js';
 
 /** What a finished run produced; the server turns it into the tool result. */
 export interface RunOutcome {
@@ -21,6 +22,22 @@ export interface RunOutcome {
   toolCalls: number;
   filesChanged: string[];
   error?: { code: string; message: string };
+  /** The run's record (its events and whole answer), when the state directory took it. */
+  record?: RunRecordReference;
+}
+
+/** The `run-end` a run that produced none would have had: closes its record all the same. */
+export function runEndOfOutcome(outcome: RunOutcome): RunEndEvent {
+  return {
+    type: 'run-end',
+    status: outcome.status,
+    text: outcome.text,
+    finishReason: { unified: outcome.status === 'completed' ? 'stop' : 'error' },
+    ...(outcome.nativeSessionId ? { nativeSessionId: outcome.nativeSessionId } : {}),
+    ...(outcome.model ? { model: outcome.model } : {}),
+    ...(outcome.usage ? { usage: outcome.usage } : {}),
+    ...(outcome.error ? { error: outcome.error } : {}),
+  };
 }
 
 /** Folds a run's events into its outcome, one event at a time. */
@@ -66,7 +83,7 @@ export function createOutcomeFolder(provider: string) {
     get ended(): boolean {
       return end !== undefined;
     },
-    result(durationMs: number): Omit<RunOutcome, 'sessionId' | 'requestedModel'> {
+    result(durationMs: number): Omit<RunOutcome, 'sessionId' | 'requestedModel' | 'record'> {
       return {
         status: end?.status ?? 'failed',
         text: end?.text ?? '',

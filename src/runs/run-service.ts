@@ -7,6 +7,7 @@
 import type { ServerConfig } from '../config/index.js';
 import type { AgentEvent, Permissions } from '../events/index.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
+import type { RunRecordReference } from './records/index.js';
 import type { RunOutcome } from './run-outcome.js';
 import type { SessionStore } from './session-store.js';
 
@@ -39,6 +40,8 @@ export interface RunService {
   /** Validation failures throw AgentError; everything after validation returns an outcome. */
   run(input: RunAgentInput, context: RunContext): Promise<RunOutcome>;
   resume(input: ResumeAgentInput, context: RunContext): Promise<RunOutcome>;
+  /** A run's record as JSON lines (so far, while it runs); undefined when there is none. */
+  readRecord(reference: RunRecordReference): Promise<string | undefined>;
   /** Ends every running and queued run and waits for their processes to be gone. */
   shutdown(): Promise<void>;
   readonly activeRuns: number;
@@ -72,6 +75,9 @@ export function createRunService(options: RunServiceOptions): RunService {
     },
     async resume(input, context) {
       return (await load()).resume(input, context);
+    },
+    async readRecord(reference) {
+      return (await load()).readRecord(reference);
     },
     async shutdown() {
       isShutDown = true;

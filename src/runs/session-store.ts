@@ -15,6 +15,8 @@ export interface SessionRecord {
   /** The agent's own session/thread id, as the provider reported it. */
   nativeSessionId: string;
   model?: string;
+  /** Runs recorded in this session so far (run records are numbered from 1). */
+  runs?: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -32,6 +34,11 @@ const sessionIdPattern = /^sa_[A-Za-z0-9_-]{22}$/;
 // The global Web Crypto loads on first use; importing node:crypto here would add ~3 ms of CPU
 // to every server start, before any session exists.
 const randomBytes = (size: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(size)));
+
+/** Whether `id` has the shape of our session ids (so it can name a file, never a path). */
+export function isSessionId(id: string): boolean {
+  return sessionIdPattern.test(id);
+}
 
 export function createSessionStore(stateDir: string): SessionStore {
   const sessionsDir = join(stateDir, 'sessions');
@@ -56,7 +63,7 @@ export function createSessionStore(stateDir: string): SessionStore {
           `Unknown session_id "${id.slice(0, 80)}": this server has no such session. Use a session_id returned by run_agent.`,
         );
       // Checked before touching the file system: an id is never a path.
-      if (!sessionIdPattern.test(id)) throw unknown();
+      if (!isSessionId(id)) throw unknown();
       let text: string;
       try {
         text = await readFile(join(sessionsDir, `${id}.json`), 'utf8');

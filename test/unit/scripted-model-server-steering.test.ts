@@ -66,6 +66,15 @@ describe('scripted model server steering', () => {
     });
   });
 
+  it('answers a long directive with exactly that many characters, ending with END', () => {
+    const decision = planMainReply(view({ newestUserPrompt: 'Be verbose [[mock:long=60000]]' }));
+    const text = (decision.plan as { blocks: Array<{ text: string }> }).blocks[0]!.text;
+    expect(text).toHaveLength(60_000);
+    expect(text.startsWith('Line 000001 of the long scripted answer.\n')).toBe(true);
+    expect(text.endsWith('END')).toBe(true);
+    expect(decision.directive).toBe('long=60000');
+  });
+
   it('truncates the echo to the first 200 characters of the prompt', () => {
     const decision = planMainReply(view({ newestUserPrompt: 'x'.repeat(500) }));
     expect(decision.plan).toMatchObject({ blocks: [{ text: `Echo: ${'x'.repeat(200)}` }] });

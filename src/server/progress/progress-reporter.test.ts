@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createProgressReporter, type ProgressNotification } from './progress-reporter.js';
+import {
+  createProgressReporter,
+  progressEventMetaKey,
+  type ProgressNotification,
+} from './progress-reporter.js';
 
 const start = { type: 'run-start' as const, provider: 'p', cwd: '/work' };
 
@@ -75,6 +79,92 @@ describe('progress reporter with finished blocks', () => {
       'p · answer: Hello',
       'p · answer: Next',
       'p · answer: Other',
+    ]);
+  });
+});
+
+/** A client that takes the first notification and nothing more until `unblock()`. */
+function createStuckClient() {
+  const sent: ProgressNotification[] = [];
+  let unblock = () => {};
+  const blocked = new Promise<void>((resolve) => (unblock = resolve));
+  const send = (notification: ProgressNotification) => {
+    sent.push(notification);
+    return sent.length === 1 ? blocked : Promise.resolve();
+  };
+  return { sent, send, unblock: () => unblock() };
+}
+
+describe('progress reporter with a stuck client', () => {
+  it('holds a bounded backlog, merges deltas and summarises the rest, never waiting in push', async () => {
+    const { sent, send, unblock } = createStuckClient();
+    const reporter = createProgressReporter({
+      provider: 'p',
+      heartbeatMs: 10_000,
+      coalesceMs: 1,
+      maxQueued: 10,
+      maxDeltaCharacters: 100,
+      send,
+    });
+    reporter.push(start);
+    const chunk = 'x'.repeat(1000);
+    for (let index = 0; index < 20_000; index += 1) {
+      expect(reporter.push({ type: 'text-delta', blockId: 'a', delta: chunk })).toBeUndefined();
+    }
+    for (let index = 0; index < 5_000; index += 1) {
+      reporter.push({ type: 'tool-call', callId: `c${index}`, toolName: 'Read', input: {} });
+      reporter.push({ type: 'text-delta', blockId: `b${index}`, delta: chunk });
+    }
+    reporter.push({
+      type: 'run-end',
+      status: 'completed',
+      text: 'Done.',
+      finishReason: { unified: 'stop' },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sent).toHaveLength(1);
+    unblock();
+    await reporter.close();
+
+    const messages = sent.map((notification) => notification.message);
+    // The start, the queue's 10, the summary, the end.
+    expect(sent).toHaveLength(13);
+    expect(messages[1]).toBe(
+      'p · answer: ' + 'x'.repeat(119) + '… (19,999,900 more characters not shown)',
+    );
+    expect(messages[11]).toBe(
+      'p · 9,991 progress updates not shown: the client reads them more slowly than the agent works (4,996 text-delta, 4,995 tool-call); the run record keeps every event',
+    );
+    expect(messages[12]).toBe('p · completed: Done.');
+    const deltas = sent.filter((notification) => notification.message.includes('answer:'));
+    for (const notification of deltas) {
+      const event = notification._meta?.[progressEventMetaKey] as { delta: string };
+      expect(event.delta.length).toBeLessThanOrEqual(100);
+    }
+    expect(sent.map((notification) => notification.progress)).toEqual(
+      sent.map((_, index) => index + 1),
+    );
+  });
+
+  it('bounds the queue by size as well as by count', async () => {
+    const { sent, send, unblock } = createStuckClient();
+    const reporter = createProgressReporter({
+      provider: 'p',
+      heartbeatMs: 10_000,
+      maxQueuedCharacters: 50_000,
+      send,
+    });
+    reporter.push(start);
+    for (let index = 0; index < 100; index += 1) {
+      reporter.push({ type: 'text', blockId: `t${index}`, text: 'y'.repeat(20_000) });
+    }
+    unblock();
+    await reporter.close();
+    expect(sent.map((notification) => notification.message.slice(0, 40))).toEqual([
+      'p · started in /work',
+      'p · answer: ' + 'y'.repeat(28),
+      'p · answer: ' + 'y'.repeat(28),
+      'p · 98 progress updates not shown: the c',
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { ServerConfig } from '../../config/index.js';
 import type { RunService, SessionStore } from '../../runs/index.js';
+import type { RunToolContext } from './run-with-progress.js';
 import { resumeAgentInputSchema, runResultSchema } from './tool-schemas.js';
 
 const description = `Continue an earlier sub-agent session with a new message and wait for the answer.
@@ -9,7 +9,7 @@ Returns the same result shape as run_agent.`;
 
 export function registerResumeAgentTool(
   server: McpServer,
-  dependencies: { config: ServerConfig; runs: RunService; sessions: SessionStore },
+  dependencies: RunToolContext & { runs: RunService; sessions: SessionStore },
 ): void {
   const { config, runs, sessions } = dependencies;
   server.registerTool(
@@ -29,20 +29,17 @@ export function registerResumeAgentTool(
         .catch(() => config.defaultProvider);
       // Loaded with the first call: a server start needs only the schemas above.
       const { runWithProgress } = await import('./run-with-progress.js');
-      return runWithProgress(
-        extra,
-        { provider, heartbeatMs: config.heartbeatSeconds * 1000 },
-        (context) =>
-          runs.resume(
-            {
-              sessionId: input.session_id,
-              prompt: input.prompt,
-              model: input.model,
-              permissions: input.permissions,
-              timeoutSeconds: input.timeout_seconds,
-            },
-            context,
-          ),
+      return runWithProgress(extra, dependencies, provider, (context) =>
+        runs.resume(
+          {
+            sessionId: input.session_id,
+            prompt: input.prompt,
+            model: input.model,
+            permissions: input.permissions,
+            timeoutSeconds: input.timeout_seconds,
+          },
+          context,
+        ),
       );
     },
   );

@@ -1,17 +1,17 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { ServerConfig } from '../../config/index.js';
 import type { RunService } from '../../runs/index.js';
+import type { RunToolContext } from './run-with-progress.js';
 import { runAgentInputSchema, runResultSchema } from './tool-schemas.js';
 
 const description = `Delegate a task to another coding agent (a sub-agent: Claude Code, Codex, opencode, Gemini CLI…) and wait for its final answer.
 The sub-agent works on its own in \`cwd\` with its own tools, limited by \`permissions\`; give it a complete, self-contained prompt.
 Live progress (tool calls, edits, answer text) streams as progress notifications.
-Returns \`text\` (the answer), \`status\` (completed | failed | cancelled | timed_out) and \`session_id\`: pass that to resume_agent to continue the same conversation.
+Returns \`text\` (the answer; a very long one is cut, whole in \`record_uri\`), \`status\` (completed | failed | cancelled | timed_out) and \`session_id\`: pass that to resume_agent to continue the same conversation.
 Call list_providers to see which providers are installed here.`;
 
 export function registerRunAgentTool(
   server: McpServer,
-  dependencies: { config: ServerConfig; runs: RunService },
+  dependencies: RunToolContext & { runs: RunService },
 ): void {
   const { config, runs } = dependencies;
   server.registerTool(
@@ -28,10 +28,8 @@ export function registerRunAgentTool(
       const { runWithProgress } = await import('./run-with-progress.js');
       return runWithProgress(
         extra,
-        {
-          provider: input.provider ?? config.defaultProvider,
-          heartbeatMs: config.heartbeatSeconds * 1000,
-        },
+        dependencies,
+        input.provider ?? config.defaultProvider,
         (context) =>
           runs.run(
             {

@@ -1,12 +1,22 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AgentError } from '../../errors/index.js';
 import type { RunOutcome } from '../../runs/index.js';
+import { runRecordMimeType, runRecordUri } from '../resources/run-record-resource.js';
+import { boundResultText } from './bound-result-text.js';
 import type { RunResult } from './tool-schemas.js';
 
-/** The tool result of a finished run: structured (text first) plus one text block. */
-export function runOutcomeToToolResult(outcome: RunOutcome): CallToolResult {
+/**
+ * The tool result of a finished run: structured (text first), one text block, and a
+ * `resource_link` to the run's record when it has one. `text` is bounded by `maxTextCharacters`.
+ */
+export function runOutcomeToToolResult(
+  outcome: RunOutcome,
+  maxTextCharacters: number,
+): CallToolResult {
+  const recordUri = outcome.record && runRecordUri(outcome.record);
+  const answer = boundResultText(outcome.text, maxTextCharacters, recordUri);
   const result: RunResult = {
-    text: outcome.text,
+    text: answer.text,
     status: outcome.status,
     session_id: outcome.sessionId,
     provider: outcome.provider,
@@ -23,8 +33,20 @@ export function runOutcomeToToolResult(outcome: RunOutcome): CallToolResult {
     tool_calls: outcome.toolCalls,
     files_changed: outcome.filesChanged,
     error: outcome.error,
+    text_truncated: answer.isTruncated || undefined,
+    record_uri: recordUri,
   };
-  return toToolResult(withoutUndefined(result));
+  const toolResult = toToolResult(withoutUndefined(result));
+  if (outcome.record && recordUri) {
+    toolResult.content.push({
+      type: 'resource_link',
+      uri: recordUri,
+      name: `run ${outcome.record.runNumber} of ${outcome.record.sessionId}`,
+      description: `Run record: every event of this ${outcome.provider} run and its whole answer, as JSON lines.`,
+      mimeType: runRecordMimeType,
+    });
+  }
+  return toolResult;
 }
 
 /** A call refused before anything ran (bad input, unknown session…), still in the run shape. */

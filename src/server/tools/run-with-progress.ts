@@ -4,24 +4,36 @@ import type {
   ServerNotification,
   ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerConfig } from '../../config/index.js';
 import { toAgentError } from '../../errors/index.js';
 import type { RunContext, RunOutcome } from '../../runs/index.js';
+import { whenDrained, type ClientStreamLookup } from '../progress/client-stream.js';
 import { createProgressReporter, type ProgressReporter } from '../progress/progress-reporter.js';
+import type { ConnectionRuns } from '../resources/run-record-resource.js';
 import { refusalToToolResult, runOutcomeToToolResult } from './run-tool-result.js';
 
 export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
+/** What run_agent and resume_agent share on one connection. */
+export interface RunToolContext {
+  config: ServerConfig;
+  connectionRuns: ConnectionRuns;
+  /** The stream carrying a request's messages, when the transport lends it (HTTP). */
+  clientStreams?: ClientStreamLookup;
+}
+
 /**
  * Runs `start` with a progress reporter wired to the request (when it carries a
  * progressToken), closes the reporter before the result goes out, and maps refusals and
- * outcomes to tool results.
+ * outcomes to tool results; a run with a record is listed as this connection's resource.
  */
 export async function runWithProgress(
   extra: ToolExtra,
-  options: { provider: string; heartbeatMs: number },
+  context: RunToolContext,
+  provider: string,
   start: (context: RunContext) => Promise<RunOutcome>,
 ): Promise<CallToolResult> {
-  const reporter = createReporter(extra, options);
+  const reporter = createReporter(extra, context, provider);
   try {
     const outcome = await start({
       signal: extra.signal,
@@ -30,28 +42,38 @@ export async function runWithProgress(
         reporter?.status(`queued: waiting for a free run slot (${position} waiting)`),
     });
     await reporter?.close();
-    return runOutcomeToToolResult(outcome);
+    if (outcome.record) {
+      context.connectionRuns.add({
+        ...outcome.record,
+        summary: `${outcome.provider} · ${outcome.status}`,
+      });
+    }
+    return runOutcomeToToolResult(outcome, context.config.maxResultTextCharacters);
   } catch (error) {
     await reporter?.close();
     const failure = toAgentError(error);
     if (failure.code === 'internal') throw error;
-    return refusalToToolResult(failure, options.provider);
+    return refusalToToolResult(failure, provider);
   }
 }
 
 function createReporter(
   extra: ToolExtra,
-  options: { provider: string; heartbeatMs: number },
+  context: RunToolContext,
+  provider: string,
 ): ProgressReporter | undefined {
   const progressToken = extra._meta?.progressToken;
   if (progressToken === undefined) return undefined;
   return createProgressReporter({
-    provider: options.provider,
-    heartbeatMs: options.heartbeatMs,
-    send: (notification) =>
-      extra.sendNotification({
+    provider,
+    heartbeatMs: context.config.heartbeatSeconds * 1000,
+    send: async (notification) => {
+      await extra.sendNotification({
         method: 'notifications/progress',
         params: { progressToken, ...notification },
-      }),
+      });
+      const stream = context.clientStreams?.(extra.requestId);
+      if (stream) await whenDrained(stream);
+    },
   });
 }

@@ -68,6 +68,18 @@ export const runResultSchema = z.object({
   tool_calls: z.number(),
   files_changed: z.array(z.string()),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
+  text_truncated: z
+    .boolean()
+    .optional()
+    .describe(
+      'Only when the answer was longer than the server returns: text holds its beginning and end, record_uri the whole of it.',
+    ),
+  record_uri: z
+    .string()
+    .optional()
+    .describe(
+      "This run's record (an MCP resource, JSON lines): every event of the run and the whole answer. Read it with resources/read.",
+    ),
 });
 export type RunResult = z.infer<typeof runResultSchema>;
 

@@ -12,8 +12,11 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import {
   isInitializeRequest,
+  isJSONRPCRequest,
   SUPPORTED_PROTOCOL_VERSIONS,
+  type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { ClientStreamLookup } from '../progress/client-stream.js';
 import {
   hostForUrl,
   isAuthorized,
@@ -32,8 +35,11 @@ export interface HttpServeOptions {
   allowedOrigins: readonly string[];
   sessionIdleMs: number;
   maxBodyBytes?: number;
-  /** A fresh MCP server for one session. */
-  createServer: () => McpServer;
+  /**
+   * A fresh MCP server for one session; `clientStreams` finds the HTTP response that carries a
+   * request's messages, so progress can wait for a slow client (progress/client-stream.ts).
+   */
+  createServer: (session: { clientStreams: ClientStreamLookup }) => McpServer;
   log: (line: string) => void;
 }
 
@@ -52,6 +58,8 @@ interface SessionEntry {
   tokenFingerprint: Buffer;
   lastSeen: number;
   openRequests: number;
+  /** The open response of each request in flight, by JSON-RPC id. */
+  responses: Map<RequestId, ServerResponse>;
 }
 
 export async function serveHttp(options: HttpServeOptions): Promise<HttpServing> {
@@ -71,7 +79,8 @@ export async function serveHttp(options: HttpServeOptions): Promise<HttpServing>
   };
 
   const openSession = async (presented: Buffer): Promise<StreamableHTTPServerTransport> => {
-    const server = options.createServer();
+    const responses = new Map<RequestId, ServerResponse>();
+    const server = options.createServer({ clientStreams: (id) => responses.get(id) });
     let entry: SessionEntry | undefined;
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -83,6 +92,7 @@ export async function serveHttp(options: HttpServeOptions): Promise<HttpServing>
           tokenFingerprint: presented,
           lastSeen: Date.now(),
           openRequests: 1,
+          responses,
         };
         sessions.set(id, entry);
       },
@@ -142,6 +152,7 @@ export async function serveHttp(options: HttpServeOptions): Promise<HttpServing>
           entry.lastSeen = Date.now();
         });
       }
+      if (isJSONRPCRequest(body)) trackResponse(entry.responses, body.id, response);
       return entry.transport.handleRequest(request, response, body);
     }
     if (method !== 'POST' || !isInitializeRequest(body)) {
@@ -210,6 +221,17 @@ export async function serveHttp(options: HttpServeOptions): Promise<HttpServing>
       await closed;
     },
   };
+}
+
+function trackResponse(
+  responses: Map<RequestId, ServerResponse>,
+  id: RequestId,
+  response: ServerResponse,
+) {
+  responses.set(id, response);
+  response.once('close', () => {
+    if (responses.get(id) === response) responses.delete(id);
+  });
 }
 
 function sendError(response: ServerResponse, status: number, message: string, code = -32000) {

@@ -11,6 +11,10 @@ export interface StdioServing {
  * it ourselves, together with SIGTERM/SIGINT, and report why serving ended.
  */
 export async function serveStdio(server: McpServer): Promise<StdioServing> {
+  // While the client is behind, the SDK's send waits for stdout's 'drain' with one listener
+  // per message in flight: one per tool call here (progress sends one at a time), so many
+  // concurrent calls are no leak.
+  process.stdout.setMaxListeners(0);
   const transport = new StdioServerTransport();
   await server.connect(transport);
   const closed = new Promise<string>((resolve) => {

@@ -31,7 +31,8 @@ export type DirectiveName =
   | 'sse-error'
   | 'call'
   | 'args'
-  | 'model';
+  | 'model'
+  | 'long';
 
 export interface Directive {
   name: DirectiveName;
@@ -52,6 +53,7 @@ const directiveNames: readonly DirectiveName[] = [
   'call',
   'args',
   'model',
+  'long',
 ];
 
 /** Directives that choose the kind of reply; the first one in the prompt wins. */
@@ -65,6 +67,7 @@ const replyChoosingNames: readonly DirectiveName[] = [
   'error',
   'sse-error',
   'call',
+  'long',
 ];
 
 export const echoLimit = 200;
@@ -152,6 +155,11 @@ function planMainReplyOf(view: ConversationView, directives: Directive[]): Steer
       return decide(directive, patchPlan(view, chosen, thinking, delay));
     case 'call':
       return decide(directive, callPlan(view, chosen, directives, thinking, delay));
+    case 'long':
+      return decide(
+        directive,
+        endTurn([...thinking, { kind: 'text', text: longAnswerText(chosen.value) }], delay),
+      );
     case 'recall':
       return decide(
         directive,
@@ -171,6 +179,22 @@ function planMainReplyOf(view: ConversationView, directives: Directive[]): Steer
 
 export function echoText(view: ConversationView): string {
   return `Echo: ${Array.from(view.newestUserPrompt).slice(0, echoLimit).join('')}`;
+}
+
+/**
+ * `[[mock:long=<n>]]`: an answer of exactly n characters (default 60,000): numbered lines, so
+ * any cut shows where it is, ending with `END`.
+ */
+export function longAnswerText(value: string | undefined): string {
+  const length = Number.isInteger(Number(value)) && Number(value) > 0 ? Number(value) : 60_000;
+  const lines: string[] = [];
+  let size = 0;
+  for (let index = 1; size < length; index += 1) {
+    const line = `Line ${String(index).padStart(6, '0')} of the long scripted answer.\n`;
+    lines.push(line);
+    size += line.length;
+  }
+  return `${lines.join('').slice(0, length - 3)}END`;
 }
 
 export function recallText(view: ConversationView): string {

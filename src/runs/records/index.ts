@@ -1,0 +1,1 @@
+export * from './run-record-store.js';
