@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { permissionsSchema } from '../events/index.js';
+import { acpAgentsSchema } from '../providers/acp/acp-settings.js';
 
 export const providerSettingsSchema = z.strictObject({
   /** Path of the CLI to run, overriding discovery. */
@@ -50,6 +51,11 @@ export const configSchema = z.strictObject({
   /** Seconds of silence before a heartbeat progress notification. */
   heartbeatSeconds: z.number().positive().max(15).default(15),
   providers: z.record(z.string(), providerSettingsSchema).default({}),
+  /**
+   * Agent Client Protocol agents, each provider `acp:<name>`: a command line (`command`, `args`),
+   * or a built-in preset's name (gemini, opencode, claude, codex) to change its settings.
+   */
+  acpAgents: acpAgentsSchema,
   /** The Streamable HTTP transport (used with `--http`); see docs/http.md. */
   http: z
     .strictObject({

@@ -1,4 +1,5 @@
 import type { ServerConfig } from '../config/index.js';
+import { createAcpProviders } from './acp/index.js';
 import { createClaudeCodeProvider } from './claude-code/index.js';
 import { createCodexProvider } from './codex/index.js';
 import { createOpencodeProvider } from './opencode/index.js';
@@ -10,6 +11,7 @@ export function createDefaultProviderRegistry(config: ServerConfig): ProviderReg
     createClaudeCodeProvider(config.providers['claude-code'] ?? {}),
     createCodexProvider(config.providers.codex ?? {}),
     createOpencodeProvider(config.providers.opencode ?? {}),
+    ...createAcpProviders(config.acpAgents),
   ]);
 }
 

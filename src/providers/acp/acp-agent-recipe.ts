@@ -1,0 +1,111 @@
+import type { Permissions } from '../../events/index.js';
+import { findExecutableOnPath, isExecutableFile } from '../../process/index.js';
+import type { ApprovalPolicy } from '../agent-provider.js';
+import { acpPresets, isAcpPresetName, type AcpCommand, type AcpPreset } from './acp-presets.js';
+import { acpPresetNames, type AcpAgentSettings } from './acp-settings.js';
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Everything needed to start and drive one configured ACP agent, `acp:<name>`. */
+export interface AcpAgentRecipe {
+  /** The `<name>` of `acp:<name>`. */
+  name: string;
+  title: string;
+  /** The command to spawn; `undefined` when not found (the reason is `installHint`). */
+  locate(environment: Environment, searched: string[]): AcpCommand | undefined;
+  /** Arguments after the located command's own. */
+  args: readonly string[];
+  cwdArg?: string;
+  env: Record<string, string>;
+  approvals: ApprovalPolicy;
+  modes: Partial<Record<Permissions, string>>;
+  readTextFile: boolean;
+  scrubbed: readonly string[];
+  environmentFor(permissions: Permissions): Record<string, string | undefined>;
+  resumeGuard?: AcpPreset['resumeGuard'];
+  installHint: string;
+}
+
+/**
+ * The ACP agents of this server: every preset whose command is found (unless configured), then
+ * every configured entry. An entry named after a preset, or with `preset`, takes that preset's
+ * quirks and changes what it sets; an entry with its own `command` is a new agent.
+ */
+export function resolveAcpAgents(
+  configured: Readonly<Record<string, AcpAgentSettings>>,
+  environment: Environment,
+): AcpAgentRecipe[] {
+  const presets = acpPresetNames
+    .filter((name) => !Object.hasOwn(configured, name))
+    .filter((name) => acpPresets[name].locate(environment, []) !== undefined)
+    .map((name) => recipeFrom(name, {}));
+  const entries = Object.entries(configured).map(([name, settings]) => recipeFrom(name, settings));
+  return [...presets, ...entries];
+}
+
+function recipeFrom(name: string, settings: AcpAgentSettings): AcpAgentRecipe {
+  const presetName = settings.preset ?? (isAcpPresetName(name) ? name : undefined);
+  const preset = presetName === undefined ? undefined : acpPresets[presetName];
+  const command = settings.command;
+  const locate =
+    command === undefined
+      ? (preset?.locate ?? (() => undefined))
+      : (environment: Environment, searched: string[]) =>
+          locateCommand(command, environment, searched);
+  return {
+    name,
+    title: settings.title ?? preset?.title ?? `${name} (ACP)`,
+    locate,
+    args: settings.args ?? (command === undefined ? (preset?.args ?? []) : []),
+    ...(settings.cwdArg === undefined ? {} : { cwdArg: settings.cwdArg }),
+    env: { ...preset?.env, ...settings.env },
+    approvals: settings.approvals ?? 'decline',
+    modes: { ...preset?.modes, ...settings.modes },
+    readTextFile: settings.readTextFile ?? preset?.readTextFile ?? true,
+    scrubbed: preset?.scrubbed ?? [],
+    environmentFor: (permissions) => preset?.environmentFor?.(permissions) ?? {},
+    ...(preset?.resumeGuard ? { resumeGuard: preset.resumeGuard } : {}),
+    installHint:
+      command === undefined
+        ? (preset?.installHint ?? `Set acpAgents.${name}.command`)
+        : `Install ${command} or correct acpAgents.${name}.command`,
+  };
+}
+
+/** A configured command: a path (with a slash) as given, else looked up on PATH. */
+function locateCommand(
+  command: string,
+  environment: Environment,
+  searched: string[],
+): AcpCommand | undefined {
+  if (command.includes('/')) {
+    const found = isExecutableFile(command);
+    searched.push(`${command}: ${found ? 'found' : 'not an executable file'}`);
+    return found ? { command, args: [] } : undefined;
+  }
+  const found = findExecutableOnPath(command, environment.PATH ?? '');
+  searched.push(`${command} on PATH: ${found ?? 'not found'}`);
+  return found === undefined ? undefined : { command: found, args: [] };
+}
+
+/**
+ * The agent's environment: the server's own (plus the nesting depth counter) without the
+ * variables of an enclosing session of the same agent, then the run's permission variables,
+ * then the configured ones.
+ */
+export function buildAcpEnvironment(
+  recipe: AcpAgentRecipe,
+  base: Environment,
+  permissions: Permissions,
+): Record<string, string> {
+  const removed: ReadonlySet<string> = new Set(recipe.scrubbed);
+  const environment: Record<string, string> = {};
+  for (const [name, value] of Object.entries(base)) {
+    if (value !== undefined && !removed.has(name)) environment[name] = value;
+  }
+  for (const [name, value] of Object.entries(recipe.environmentFor(permissions))) {
+    if (value === undefined) delete environment[name];
+    else environment[name] = value;
+  }
+  return Object.assign(environment, recipe.env);
+}
