@@ -103,9 +103,12 @@ async function* runAcp(
     onSession: (sessionId) => (turn.sessionId = sessionId),
     onInitialized: options.learn,
     isAborted: () => aborted !== undefined,
-  }).catch((error: unknown) => {
-    // A refusal is in the transcript, where the decoder reads it; a timeout or a guard is not.
-    if (!isRpcError(error)) failure = toAgentError(error, 'agent_crashed');
+  }).catch(async (error: unknown) => {
+    // A refusal is in the transcript, where the decoder reads it; a closed connection is the
+    // process ending, which the outcome describes; a timeout or a guard is neither.
+    if (AgentError.is(error) || (!isRpcError(error) && !(await exitsSoon(connection.child)))) {
+      failure = toAgentError(error, 'agent_crashed');
+    }
     void connection.shutdown();
   });
 
@@ -126,6 +129,14 @@ async function* runAcp(
     // Also reached when the consumer stops early: the agent must not outlive its run.
     await connection.shutdown();
   }
+}
+
+async function exitsSoon(child: { exited: Promise<unknown> }): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const soon = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 1000)));
+  const exited = await Promise.race([child.exited.then(() => true), soon]);
+  clearTimeout(timer);
+  return exited;
 }
 
 function isRpcError(error: unknown): boolean {

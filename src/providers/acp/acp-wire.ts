@@ -5,13 +5,18 @@
  */
 import { z } from 'zod';
 
-export const acpMessageSchema = z.looseObject({
-  id: z.union([z.string(), z.number()]).nullish(),
-  method: z.string().optional(),
-  params: z.unknown().optional(),
-  result: z.unknown().optional(),
-  error: z.unknown().optional(),
-});
+export const acpMessageSchema = z
+  .looseObject({
+    id: z.union([z.string(), z.number()]).nullish(),
+    method: z.string().optional(),
+    params: z.unknown().optional(),
+    result: z.unknown().optional(),
+    error: z.unknown().optional(),
+  })
+  .refine(
+    (message) => message.method !== undefined || 'id' in message,
+    'neither a method nor an id',
+  );
 
 export const acpRpcErrorSchema = z.looseObject({
   code: z.number(),
