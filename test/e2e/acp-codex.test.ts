@@ -8,14 +8,15 @@ import { describeAcpAgent } from '../support/acp-scenarios.js';
 describeAcpAgent({
   name: 'codex',
   dialect: 'openai-responses',
+  askingDirective: 'escalate',
   reportsUsage: true,
   outsideWrite: 'permission-declined',
   modelError: {
     status: 400,
-    expect: ({ isError, structured }) => {
-      expect(isError).toBe(true);
-      expect(structured.status).toBe('failed');
-      expect(structured.error!.message).toMatch(/Scripted 400/);
+    // codex-acp 2.6.0 answers a model error as the turn's text and ends it `end_turn`.
+    expect: ({ structured }) => {
+      expect(structured.status).toBe('completed');
+      expect(structured.text).toMatch(/Scripted 400/);
     },
   },
 });

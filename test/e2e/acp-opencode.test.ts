@@ -8,6 +8,7 @@ import { describeAcpAgent } from '../support/acp-scenarios.js';
 describeAcpAgent({
   name: 'opencode',
   dialect: 'openai-chat',
+  askingDirective: 'tool',
   reportsUsage: true,
   outsideWrite: 'permission-declined',
   modelError: {

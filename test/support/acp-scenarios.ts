@@ -4,8 +4,7 @@
  * cwd refused, cancel during a stall with no process left, resume in a new server process, and
  * a model error. `acp:<name>-yes` is the same agent with `approvals: "accept"`.
  */
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../src/events/index.js';
@@ -14,6 +13,7 @@ import type { DialectName } from './scripted-model-server/index.js';
 import {
   callToolWithProgress,
   createAgentTestEnvironment,
+  repositoryRoot,
   startStalledRun,
   type AgentTestEnvironment,
   type StdioServerHandle,
@@ -27,6 +27,12 @@ export interface AcpAgentScenarioSpec {
   settings?: Record<string, unknown>;
   /** Extra server environment (e.g. the agent's own model settings). */
   environment?: (environment: AgentTestEnvironment) => Record<string, string>;
+  /**
+   * The directive that makes the agent ask permission for a command under read-only: `tool`
+   * (the agent asks before running anything), or `escalate` (codex runs commands in its
+   * sandbox and asks only when the model requests to leave it).
+   */
+  askingDirective: 'tool' | 'escalate';
   /** The agent reports token usage on the prompt result. */
   reportsUsage: boolean;
   /** How the model error surfaces: the run fails, or the agent answers with the error as text. */
@@ -89,7 +95,7 @@ export function describeAcpAgent(spec: AcpAgentScenarioSpec): void {
 
     it('declines a permission request by the default policy and reports it', async () => {
       const { structured, progress } = await run({
-        prompt: 'Make it [[mock:tool=mkdir -p declined-dir]]',
+        prompt: `Make it [[mock:${spec.askingDirective}=mkdir -p declined-dir]]`,
         permissions: 'read-only',
       });
       expect(structured.status).toBe('completed');
@@ -102,7 +108,7 @@ export function describeAcpAgent(spec: AcpAgentScenarioSpec): void {
     it('accepts a permission request under approvals "accept" and the command runs', async () => {
       const { structured, progress } = await run({
         provider: `${provider}-yes`,
-        prompt: 'Make it [[mock:tool=mkdir -p accepted-dir]]',
+        prompt: `Make it [[mock:${spec.askingDirective}=mkdir -p accepted-dir]]`,
         permissions: 'read-only',
       });
       expect(structured.status).toBe('completed');
@@ -113,7 +119,12 @@ export function describeAcpAgent(spec: AcpAgentScenarioSpec): void {
     });
 
     it('keeps a file write outside the cwd from happening', async () => {
-      const outside = join(tmpdir(), `acp-outside-${spec.name}-${process.pid}`);
+      // Not under /tmp, which codex's workspace-write sandbox lets it write.
+      const outside = join(
+        repositoryRoot,
+        'node_modules',
+        `.acp-outside-${spec.name}-${process.pid}`,
+      );
       mkdirSync(outside, { recursive: true });
       let target = join(outside, 'outside.txt');
       if (spec.outsideWrite === 'fs-refused') {
@@ -129,7 +140,9 @@ export function describeAcpAgent(spec: AcpAgentScenarioSpec): void {
         permissions: 'workspace-write',
       });
       expect(structured.status).toBe('completed');
-      expect(existsSync(join(outside, 'outside.txt'))).toBe(false);
+      const wasWritten = existsSync(join(outside, 'outside.txt'));
+      rmSync(outside, { recursive: true, force: true });
+      expect(wasWritten).toBe(false);
       const events = progress.events();
       assertProviderEventContract(events);
       if (spec.outsideWrite === 'fs-refused') {

@@ -60,6 +60,7 @@ export function createAcpDecoder(options: AcpDecoderOptions): AcpDecoder {
   let isLoading = false;
   let isSettled = false;
   let wasCancelled = false;
+  let hasDeclined = false;
 
   const start = (): AgentEvent[] => {
     if (hasStarted) return [];
@@ -147,6 +148,7 @@ export function createAcpDecoder(options: AcpDecoderOptions): AcpDecoder {
         (option) => option.optionId === outcome.data?.outcome.optionId,
       );
       const isAccepted = chosen?.kind.startsWith('allow') ?? false;
+      hasDeclined ||= !isAccepted;
       return emit(updates.permissionAnswered(request.data, isAccepted));
     }
     const path = (message.params as { path?: unknown } | undefined)?.path;
@@ -202,6 +204,16 @@ export function createAcpDecoder(options: AcpDecoderOptions): AcpDecoder {
     },
     flush(outcome) {
       const events = hasStarted ? [] : start();
+      if (wasCancelled && hasDeclined && !outcome.aborted) {
+        // codex-acp's only way to decline ends the turn `cancelled`: the run did what it could.
+        const note = warn('The agent ended the turn after a permission request was declined.');
+        const runEnd = runEndFromStopReason('end_turn', facts)!;
+        return [
+          ...events,
+          ...note,
+          ...end({ ...runEnd, finishReason: { unified: 'other', raw: 'cancelled' } }),
+        ];
+      }
       return [...events, ...end(runEndFromOutcome(outcome, facts, wasCancelled))];
     },
     get isSettled() {

@@ -96,10 +96,12 @@ export const acpPromptResultSchema = z.looseObject({
     .looseObject({
       quota: z
         .looseObject({
-          token_count: z.looseObject({
-            input_tokens: z.number().optional(),
-            output_tokens: z.number().optional(),
-          }),
+          token_count: z
+            .looseObject({
+              input_tokens: z.number().optional(),
+              output_tokens: z.number().optional(),
+            })
+            .nullish(),
         })
         .optional(),
     })
