@@ -1,5 +1,6 @@
 // Benchmark: wall time of one plain `run_agent` through the built stdio server next to one
-// direct CLI run (`claude -p …`, `codex exec --json …`, `opencode run --format json`) against
+// direct CLI run (`claude -p …`, `codex exec --json …`, `opencode run --format json`,
+// `gemini --prompt=… -o stream-json`, with the environment our provider gives it) against
 // the same scripted model server, measured in this process, interleaved. Reports medians and
 // ratios, and the server's resident memory.
 //
@@ -21,15 +22,19 @@ const { values } = parseArgs({
   options: { runs: { type: 'string', default: '7' }, provider: { type: 'string', multiple: true } },
 });
 const runs = Number(values.runs);
-const providers = values.provider ?? ['claude-code', 'codex', 'opencode'];
+const providers = values.provider ?? ['claude-code', 'codex', 'opencode', 'gemini'];
 const built = (path) => import(join(repository, 'build', path));
 const { startScriptedModelServer } = await built('test/support/scripted-model-server/index.js');
 const { createCodexHome } = await built('test/support/codex-home.js');
 const { createOpencodeEnvironment } = await built('test/support/opencode-environment.js');
+const { createGeminiEnvironment } = await built('test/support/gemini-environment.js');
 const { buildClaudeCodeArgs } = await built('src/providers/claude-code/claude-code-args.js');
 const { findClaudeCodeBinary } = await built('src/providers/claude-code/claude-code-binary.js');
 const { findCodexBinary } = await built('src/providers/codex/codex-binary.js');
 const { findOpencodeBinary } = await built('src/providers/opencode/opencode-binary.js');
+const { buildGeminiArgs } = await built('src/providers/gemini/gemini-args.js');
+const { findGeminiBinary } = await built('src/providers/gemini/gemini-binary.js');
+const { buildGeminiEnvironment } = await built('src/providers/gemini/gemini-environment.js');
 
 const base = await mkdtemp(join(tmpdir(), 'subagent-mcp-bench-'));
 const workspace = join(base, 'workspace');
@@ -45,6 +50,10 @@ const opencode = await createOpencodeEnvironment({
   directory: join(base, 'opencode'),
   modelServerUrl: model.url,
 });
+const gemini = await createGeminiEnvironment({
+  directory: join(base, 'gemini-home'),
+  modelServerUrl: model.url,
+});
 const environment = {
   PATH: process.env.PATH ?? '/usr/bin:/bin',
   HOME: join(base, 'home'),
@@ -56,6 +65,7 @@ const environment = {
   CLAUDE_CODE_MAX_RETRIES: '0',
   ...codexHome.environment,
   ...opencode.environment,
+  ...gemini.environment,
 };
 const prompt = 'Say hello';
 const directCommands = {
@@ -73,18 +83,25 @@ const directCommands = {
     ['run', '--format', 'json', '--dir', workspace],
     prompt,
   ],
+  gemini: () => [
+    findGeminiBinary({ environment: process.env }),
+    buildGeminiArgs({ prompt, model: 'mock-model', permissions: 'workspace-write' }),
+    undefined,
+    // What the provider adds: no relaunch, a trusted workspace.
+    buildGeminiEnvironment(environment, undefined, workspace),
+  ],
 };
 const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
 const describeMedians = (label, numbers) =>
   `  ${label.padEnd(42)} median ${median(numbers).toFixed(0)} ms  (min ${Math.min(...numbers).toFixed(0)})`;
 
 async function directRun(provider) {
-  const [binary, args, stdinText] = directCommands[provider]();
+  const [binary, args, stdinText, childEnvironment = environment] = directCommands[provider]();
   const started = performance.now();
   await new Promise((resolve, reject) => {
     const child = spawn(binary, args, {
       cwd: workspace,
-      env: { ...environment, PWD: workspace },
+      env: { ...childEnvironment, PWD: workspace },
       stdio: [stdinText === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     if (stdinText !== undefined) child.stdin.end(stdinText);
@@ -125,7 +142,7 @@ async function serverRun(client, provider) {
       arguments: {
         provider,
         prompt,
-        ...(provider === 'claude-code' ? { model: 'mock-model' } : {}),
+        ...(provider === 'claude-code' || provider === 'gemini' ? { model: 'mock-model' } : {}),
       },
     },
     undefined,
@@ -153,7 +170,8 @@ async function benchOneProcessPerTurn(client, provider) {
   console.log(
     `${provider}: plain prompt, ${runs} runs each (interleaved), scripted model on 127.0.0.1`,
   );
-  console.log(`  direct: ${binary.split('/').pop()} ${args.slice(0, -1).join(' ')} "<prompt>"`);
+  const shownArgs = args.map((arg) => arg.replace(prompt, '<prompt>')).join(' ');
+  console.log(`  direct: ${binary.split('/').pop()} ${shownArgs}`);
   console.log(describeMedians('direct CLI run', direct));
   console.log(describeMedians('run_agent via stdio server', viaServer));
   console.log(`  ratio server/direct: ${(median(viaServer) / median(direct)).toFixed(3)}`);

@@ -4,6 +4,7 @@
  *   npm run build && node scripts/record-transcript.mjs [claude-code] [scenario…]
  *   npm run build && node scripts/record-transcript.mjs codex [scenario…]
  *   npm run build && node scripts/record-transcript.mjs opencode [scenario…]
+ *   npm run build && node scripts/record-transcript.mjs gemini [scenario…]
  * Each scenario runs the installed CLI against the scripted model server on 127.0.0.1, with
  * what our adapter builds (from build/) and isolated config, home and temp folders.
  *
@@ -20,6 +21,9 @@
  *                                                             ({"kind":"http",…}) and its /event
  *                                                             payloads ({"kind":"sse","event"})
  *   src/providers/opencode/__fixtures__/<scenario>.meta.json  session, outcome, version, events
+ * Gemini CLI writes
+ *   src/providers/gemini/__fixtures__/<scenario>.jsonl      stdout, one line per line
+ *   src/providers/gemini/__fixtures__/<scenario>.meta.json  argv, exit, stderr, version
  * an ACP agent (`acp-opencode`, `acp-claude`, `acp-codex`, `acp-gemini`: the acp:<name> preset,
  * driven by the provider itself) writes
  *   src/providers/acp/__fixtures__/<name>-<scenario>.jsonl      every JSON-RPC message sent and
@@ -30,6 +34,7 @@
  * <SES_n>, <PRT_n>…).
  * Exits 1 when a scenario's own check fails (the files are written anyway, to look at).
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -44,6 +49,7 @@ const agents = {
   'claude-code': createClaudeCodeRecorder,
   codex: createCodexRecorder,
   opencode: createOpencodeRecorder,
+  gemini: createGeminiRecorder,
   'acp-opencode': () => createAcpRecorder('opencode'),
   'acp-claude': () => createAcpRecorder('claude'),
   'acp-codex': () => createAcpRecorder('codex'),
@@ -100,6 +106,38 @@ function createPathScrubber(paths) {
     replacements.reduce((scrubbed, [from, to]) => scrubbed.split(from).join(to), text);
 }
 
+/**
+ * One turn of a CLI that prints a line per event (Claude Code, Gemini CLI): its stdout lines,
+ * exit, stderr tail and the scripted model's replies. With `interruptOn`, SIGINT goes to the CLI
+ * 200 ms after the first line containing it, like a caller pressing stop shortly after the
+ * answer started streaming.
+ */
+async function recordLineTurn(spawnOptions, interruptOn) {
+  const { spawnAgentProcess, readLines, terminateProcessTree } =
+    await built('src/process/index.js');
+  const firstRequest = server.requests.length;
+  const child = await spawnAgentProcess(spawnOptions);
+  const lines = [];
+  let interrupting;
+  const watchdog = setTimeout(() => terminateProcessTree(child, { graceMs: 1000 }), 60_000);
+  try {
+    for await (const line of readLines(child.stdout)) {
+      if (line.trim() === '') continue;
+      lines.push(line);
+      if (interruptOn !== undefined && !interrupting && line.includes(interruptOn)) {
+        interrupting = delay(200).then(() => process.kill(child.pid, 'SIGINT'));
+      }
+    }
+    const exit = await child.finished;
+    if (interruptOn !== undefined) await server.waitForAllStreamsClosed(5000);
+    const replies = server.requests.slice(firstRequest).map((request) => request.reply);
+    return { lines, exit, stderrTail: child.stderrTail(), replies };
+  } finally {
+    clearTimeout(watchdog);
+    await terminateProcessTree(child, { graceMs: 1000 });
+  }
+}
+
 async function createClaudeCodeRecorder() {
   const { buildClaudeCodeArgs } = await built('src/providers/claude-code/claude-code-args.js');
   const { buildClaudeCodeEnvironment } = await built(
@@ -108,8 +146,6 @@ async function createClaudeCodeRecorder() {
   const { findClaudeCodeBinary, readClaudeCodeVersion } = await built(
     'src/providers/claude-code/claude-code-binary.js',
   );
-  const { spawnAgentProcess, readLines, terminateProcessTree } =
-    await built('src/process/index.js');
   const fixturesDirectory = join(root, 'src/providers/claude-code/__fixtures__');
 
   const binary = findClaudeCodeBinary({ environment: process.env });
@@ -264,28 +300,8 @@ async function createClaudeCodeRecorder() {
       ...turn.environment,
     };
     const env = buildClaudeCodeEnvironment(base, turn.overrides, turn.permissions, paths.cwd);
-    const firstRequest = server.requests.length;
-    const child = await spawnAgentProcess({ binary, args, cwd: paths.cwd, env });
-    const lines = [];
-    let interrupting;
-    const watchdog = setTimeout(() => terminateProcessTree(child, { graceMs: 1000 }), 60_000);
-    try {
-      for await (const line of readLines(child.stdout)) {
-        if (line.trim() === '') continue;
-        lines.push(line);
-        if (turn.interruptAfterFirstDelta && !interrupting && line.includes('"text_delta"')) {
-          // Like a caller pressing stop shortly after the answer started streaming.
-          interrupting = delay(200).then(() => process.kill(child.pid, 'SIGINT'));
-        }
-      }
-      const exit = await child.finished;
-      if (turn.interruptAfterFirstDelta) await server.waitForAllStreamsClosed(5000);
-      const replies = server.requests.slice(firstRequest).map((request) => request.reply);
-      return { args, lines, exit, stderrTail: child.stderrTail(), replies };
-    } finally {
-      clearTimeout(watchdog);
-      await terminateProcessTree(child, { graceMs: 1000 });
-    }
+    const interruptOn = turn.interruptAfterFirstDelta ? '"text_delta"' : undefined;
+    return { args, ...(await recordLineTurn({ binary, args, cwd: paths.cwd, env }, interruptOn)) };
   }
 
   return { fixturesDirectory, scenarios, record };
@@ -718,6 +734,182 @@ async function createOpencodeRecorder() {
   }
 
   return { fixturesDirectory, scenarios, record };
+}
+
+async function createGeminiRecorder() {
+  const { createGeminiEnvironment } = await built('test/support/gemini-environment.js');
+  const { buildGeminiArgs } = await built('src/providers/gemini/gemini-args.js');
+  const { buildGeminiEnvironment } = await built('src/providers/gemini/gemini-environment.js');
+  const { findGeminiBinary, readGeminiVersion } = await built(
+    'src/providers/gemini/gemini-binary.js',
+  );
+  const fixturesDirectory = join(root, 'src/providers/gemini/__fixtures__');
+
+  const binary = findGeminiBinary({ environment: process.env });
+  if (!binary) throw new Error('No gemini binary found (npm install, or set GEMINI_BIN).');
+  const { version, failure } = await readGeminiVersion(binary, { PATH: process.env.PATH ?? '' });
+  if (!version) throw new Error(failure);
+
+  const has = (text, expected, problem) => (text.includes(expected) ? undefined : problem);
+  /**
+   * Each scenario: one turn (plus an optional setup turn in the same folders), its permissions
+   * and model (`mock-model` unless given; `null` lets the CLI route with its `auto` model), and
+   * a check on the outcome.
+   */
+  const scenarios = {
+    plain: { prompt: 'Say hello', permissions: 'workspace-write' },
+    'auto-model': {
+      prompt: 'Say hello',
+      permissions: 'workspace-write',
+      model: null,
+      check: () =>
+        server.requests.some((request) => request.reply === 'side json')
+          ? undefined
+          : 'the auto model made no JSON-mode routing call',
+    },
+    'shell-tool': {
+      prompt: 'Run the greeting command [[mock:tool]]',
+      permissions: 'full-access',
+      check: ({ stdout }) => has(stdout, 'hello-from-tool', 'no tool output'),
+    },
+    'write-file': {
+      prompt: 'Create the file [[mock:patch=written-by-gemini.txt]]',
+      permissions: 'workspace-write',
+      check: ({ cwd }) =>
+        existsSync(join(cwd, 'written-by-gemini.txt')) ? undefined : 'the file was not created',
+    },
+    'read-only-write-refused': {
+      prompt: 'Write a file [[mock:tooluse=write_file]]',
+      permissions: 'read-only',
+      check: ({ stdout }) => has(stdout, 'tool_not_registered', 'write_file was not refused'),
+    },
+    'read-only-shell-refused': {
+      prompt: 'Make a directory [[mock:tooluse=run_shell_command]]',
+      permissions: 'read-only',
+      check: ({ stdout }) =>
+        has(stdout, 'tool_not_registered', 'run_shell_command was not refused'),
+    },
+    'resume-recall': {
+      setup: {
+        prompt: 'Remember the word pineapple [[mock:tool]]',
+        permissions: 'full-access',
+      },
+      prompt: 'What did I ask before? [[mock:recall]]',
+      permissions: 'workspace-write',
+      resume: 'setup',
+      check: ({ lines }) => {
+        const answer = lines
+          .map((line) => JSON.parse(line))
+          .filter((line) => line.type === 'message' && line.role === 'assistant')
+          .map((line) => line.content)
+          .join('');
+        return answer.includes('Remember the word pineapple') && answer.includes('hello-from-tool')
+          ? undefined
+          : 'the recall answer does not mention the earlier prompt and tool output';
+      },
+    },
+    'interrupt-sigint': {
+      prompt: 'Take your time [[mock:stall]]',
+      permissions: 'workspace-write',
+      interruptAfterFirstDelta: true,
+      check: ({ stdout }) =>
+        stdout.includes('"result"') ? 'a result line was printed' : undefined,
+    },
+    'error-500': { prompt: 'Fail please [[mock:error=500]]', permissions: 'workspace-write' },
+    'error-429': { prompt: 'Fail please [[mock:error=429]]', permissions: 'workspace-write' },
+    'resume-unknown-session': {
+      prompt: 'hello',
+      permissions: 'workspace-write',
+      resume: unknownSessionId,
+      check: ({ exit }) => (exit.exitCode === 42 ? undefined : 'expected exit code 42'),
+    },
+  };
+
+  async function record(name, scenario) {
+    const folder = mkdtempSync(join(tmpdir(), 'record-gemini-'));
+    const paths = { root: folder, cwd: join(folder, 'work'), home: join(folder, 'home') };
+    for (const path of [paths.cwd, paths.home]) mkdirSync(path);
+    try {
+      const state = await createGeminiEnvironment({
+        directory: paths.home,
+        modelServerUrl: server.url,
+      });
+      const base = {
+        PATH: process.env.PATH,
+        HOME: paths.home,
+        TMPDIR: paths.home,
+        ...state.environment,
+      };
+      let resumeSessionId = scenario.resume;
+      if (scenario.setup) {
+        const setup = await runTurn(scenario.setup, paths, base);
+        resumeSessionId = JSON.parse(setup.lines[0] ?? '{}').session_id;
+      }
+      const turn = await runTurn({ ...scenario, resume: resumeSessionId }, paths, base);
+      const scrubPaths = createPathScrubber([
+        [paths.cwd, '<CWD>'],
+        [paths.home, '<HOME>'],
+        [paths.root, '<TMP>'],
+      ]);
+      const scrubIds = createGeminiIdScrubber();
+      const scrub = (text) => scrubIds(scrubPaths(text));
+      const meta = {
+        scenario: name,
+        geminiVersion: version,
+        argv: ['gemini', ...turn.args].map(scrub),
+        permissions: scenario.permissions,
+        interrupted: Boolean(scenario.interruptAfterFirstDelta),
+        exitCode: turn.exit.exitCode,
+        signal: turn.exit.signal,
+        stderrTail: scrub(turn.stderrTail),
+        modelReplies: turn.replies,
+      };
+      writeFixtureFiles(fixturesDirectory, name, turn.lines.map(scrub), meta, scrub);
+      return scenario.check?.({ ...turn, stdout: turn.lines.join('\n'), cwd: paths.cwd });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }
+
+  async function runTurn(turn, paths, base) {
+    const args = buildGeminiArgs({
+      prompt: turn.prompt,
+      model: turn.model === null ? undefined : (turn.model ?? 'mock-model'),
+      permissions: turn.permissions,
+      resumeSessionId: turn.resume,
+      newSessionId: turn.resume ? undefined : randomUUID(),
+    });
+    const env = buildGeminiEnvironment(base, undefined, paths.cwd);
+    const interruptOn = turn.interruptAfterFirstDelta ? '"delta":true' : undefined;
+    return { args, ...(await recordLineTurn({ binary, args, cwd: paths.cwd, env }, interruptOn)) };
+  }
+
+  return { fixturesDirectory, scenarios, record };
+}
+
+/**
+ * Replaces the session ids (UUIDs) and Gemini's call ids (`<tool>_<epoch ms>_<n>`) by
+ * placeholders numbered by first appearance.
+ */
+function createGeminiIdScrubber() {
+  const seen = new Map([[unknownSessionId, unknownSessionId]]);
+  const counts = new Map();
+  const placeholder = (id, kind) => {
+    if (!seen.has(id)) {
+      const count = (counts.get(kind) ?? 0) + 1;
+      counts.set(kind, count);
+      seen.set(id, `<${kind}_${count}>`);
+    }
+    return seen.get(id);
+  };
+  return (text) =>
+    text
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (id) =>
+        placeholder(id, 'SESSION'),
+      )
+      .replace(/\b\d{13}_\d+\b/g, (id) => placeholder(id, 'CALL'))
+      .replace(/gemini-client-error-[\w.-]+\.json/g, 'gemini-client-error-<REPORT>.json')
+      .replace(/PGID: \d+/g, 'PGID: <PGID>');
 }
 
 /** An opencode transcript entry as a fixture line: SSE payloads parsed when they are JSON. */

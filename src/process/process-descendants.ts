@@ -38,6 +38,25 @@ export function listDescendants(pid: number): DescendantProcess[] {
 }
 
 /**
+ * Every live process (but this one) whose environment holds `entry` (`NAME=value`). A run gives
+ * its agent a unique marker variable, which the agent's tools inherit; a tool that left the
+ * agent's tree (its own session, reparented to init once the agent exited) is still found by it,
+ * unless the agent cleared its tools' environment. Linux only, like listDescendants.
+ */
+export function listMarkedProcesses(entry: string): DescendantProcess[] {
+  return readAllStats().flatMap((stat) => {
+    if (stat.pid === process.pid) return [];
+    try {
+      const environment = readFileSync(`/proc/${stat.pid}/environ`, 'latin1').split('\0');
+      if (!environment.includes(entry)) return [];
+    } catch {
+      return [];
+    }
+    return [{ pid: stat.pid, processGroup: stat.processGroup, startTime: stat.startTime }];
+  });
+}
+
+/**
  * Signals the process groups of those recorded descendants that are still the same processes
  * (never our own group). Errors are ignored: whatever is gone is fine.
  */

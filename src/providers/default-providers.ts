@@ -2,6 +2,7 @@ import type { ServerConfig } from '../config/index.js';
 import { createAcpProviders } from './acp/index.js';
 import { createClaudeCodeProvider } from './claude-code/index.js';
 import { createCodexProvider } from './codex/index.js';
+import { createGeminiProvider } from './gemini/index.js';
 import { createOpencodeProvider } from './opencode/index.js';
 import { createProviderRegistry, type ProviderRegistry } from './provider-registry.js';
 
@@ -11,6 +12,7 @@ export function createDefaultProviderRegistry(config: ServerConfig): ProviderReg
     createClaudeCodeProvider(config.providers['claude-code'] ?? {}),
     createCodexProvider(config.providers.codex ?? {}),
     createOpencodeProvider(config.providers.opencode ?? {}),
+    createGeminiProvider(config.providers.gemini ?? {}),
     ...createAcpProviders(config.acpAgents),
   ]);
 }

@@ -157,7 +157,7 @@ describe('codex through the stdio server', () => {
     const structured = result.structuredContent as { providers: Array<Record<string, unknown>> };
     expect(structured.providers.find((provider) => provider.id === 'codex')).toMatchObject({
       available: true,
-      version: '0.169.0',
+      version: '0.171.0',
     });
   });
 });

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { createCodexHome } from './codex-home.js';
+import { createGeminiEnvironment } from './gemini-environment.js';
 import { createOpencodeEnvironment } from './opencode-environment.js';
 import { findProcessesWithMarker } from './process-probe.js';
 import { createProgressRecorder } from './progress-recorder.js';
@@ -79,6 +80,10 @@ export async function createAgentTestEnvironment(): Promise<AgentTestEnvironment
     directory: join(base, 'codex-home'),
     modelServerUrl: model.url,
   });
+  const gemini = await createGeminiEnvironment({
+    directory: join(base, 'gemini-home'),
+    modelServerUrl: model.url,
+  });
   const marker = `SUBAGENT_MCP_TEST_MARKER=${randomUUID()}`;
   const environment: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -93,6 +98,7 @@ export async function createAgentTestEnvironment(): Promise<AgentTestEnvironment
     CLAUDE_CODE_MAX_RETRIES: '0',
     ...codex.environment,
     ...opencode.environment,
+    ...gemini.environment,
     [marker.split('=')[0]!]: marker.split('=')[1]!,
   };
   const servers = new Set<StdioServerHandle>();

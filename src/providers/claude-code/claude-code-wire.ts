@@ -1,4 +1,4 @@
-// Recorded from Claude Code 2.1.330: `claude -p --output-format stream-json --verbose --include-partial-messages`.
+// Recorded from Claude Code 2.1.332: `claude -p --output-format stream-json --verbose --include-partial-messages`.
 /**
  * Loose schemas of the lines Claude Code prints on stdout. Tolerant readers: unknown fields
  * pass through, unknown line types are skipped by the decoder, and unknown content blocks or

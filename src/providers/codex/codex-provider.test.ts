@@ -197,7 +197,7 @@ describe('createCodexProvider with the real codex app-server', () => {
 describe('probe', () => {
   it('finds the binary, its version, the login state and the models of the configuration', async () => {
     const probe = await createCodexProvider({ env: environment }).probe();
-    expect(probe).toMatchObject({ available: true, version: '0.169.0', auth: 'ok' });
+    expect(probe).toMatchObject({ available: true, version: '0.171.0', auth: 'ok' });
     expect(probe.binaryPath).toMatch(/codex(\.exe)?$/);
     expect(probe.models).toContain('mock-model');
   });

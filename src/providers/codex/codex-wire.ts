@@ -1,4 +1,4 @@
-// Recorded from Codex 0.169.0: `codex app-server` (v2 protocol; `codex app-server generate-ts`).
+// Recorded from Codex 0.171.0: `codex app-server` (v2 protocol; `codex app-server generate-ts`).
 /**
  * Loose schemas of the app-server messages the decoder reads. Tolerant readers: unknown fields
  * pass through, unknown methods and item types are skipped by the decoder, and fields the
@@ -249,7 +249,7 @@ export const codexPermissionsApprovalSchema = z.looseObject({
     .nullish(),
 });
 
-/** The v1 approvals (`execCommandApproval`, `applyPatchApproval`), still in 0.169.0's schema. */
+/** The v1 approvals (`execCommandApproval`, `applyPatchApproval`), still in 0.171.0's schema. */
 export const codexLegacyApprovalSchema = z.looseObject({
   callId: z.string().optional(),
   command: z.array(z.string()).nullish(),

@@ -14,6 +14,7 @@ import {
 } from './anthropic-events.js';
 import type { StreamEvent } from './anthropic-events.js';
 import { ServerSentEventWriter } from './event-stream.js';
+import { writeJsonResponse } from './json-response.js';
 import { approximateTokens, asRecord, asString } from './json-values.js';
 import { planMainReply, planSideReply } from './steering.js';
 import type { Dialect, Exchange, ReplyPlan } from './types.js';
@@ -184,14 +185,5 @@ async function sendEvents(writer: ServerSentEventWriter, events: StreamEvent[]):
 }
 
 function writeJson(response: ServerResponse, status: number, body: unknown): void {
-  if (response.headersSent || response.destroyed) {
-    return;
-  }
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'request-id': newIdentifier('req_'),
-  });
-  response.end(text);
+  writeJsonResponse(response, status, body, { 'request-id': newIdentifier('req_') });
 }

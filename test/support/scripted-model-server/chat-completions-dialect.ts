@@ -17,9 +17,9 @@ import {
   newChatIdentifier,
   roleChunk,
 } from './chat-completions-events.js';
-import type { ChatChunk } from './chat-completions-events.js';
 import { isChatTitleRequest, readChatConversation } from './chat-completions-conversation.js';
 import { ServerSentEventWriter } from './event-stream.js';
+import { writeJsonResponse } from './json-response.js';
 import { approximateTokens, asRecord, asString } from './json-values.js';
 import { planMainReply, planTitleReply } from './steering.js';
 import type { Dialect, Exchange, ReplyPlan } from './types.js';
@@ -112,7 +112,7 @@ async function sendPlan(
       const pending = buildCompletion(settings.model, [], 'end_turn', settings.promptTokens);
       const textChunks = plan.textChunks.map((content) => chunkOf(pending, { content }));
       // Nothing more is sent: the response stays open until the client leaves.
-      await sendChunks(startStream(exchange), [roleChunk(pending), ...textChunks]);
+      await startStream(exchange).sendAll([roleChunk(pending), ...textChunks]);
       return;
     }
     case 'stream-error': {
@@ -127,7 +127,7 @@ async function sendPlan(
       }
       const writer = startStream(exchange);
       const firstContent = contentChunks(completion).slice(0, 1);
-      if (await sendChunks(writer, [roleChunk(completion), ...firstContent])) {
+      if (await writer.sendAll([roleChunk(completion), ...firstContent])) {
         await writer.send(undefined, {
           error: {
             message: 'Scripted server error in the middle of the stream',
@@ -154,22 +154,13 @@ async function sendPlan(
         return;
       }
       const writer = startStream(exchange, plan.delayBetweenEventsMs);
-      if (await sendChunks(writer, completionChunks(completion, settings.includeUsage))) {
+      if (await writer.sendAll(completionChunks(completion, settings.includeUsage))) {
         await writer.sendRaw(undefined, '[DONE]');
       }
       writer.end();
       return;
     }
   }
-}
-
-async function sendChunks(writer: ServerSentEventWriter, chunks: ChatChunk[]): Promise<boolean> {
-  for (const chunk of chunks) {
-    if (!(await writer.send(undefined, chunk))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 function startStream(exchange: Exchange, delayBetweenEventsMs = 0): ServerSentEventWriter {
@@ -185,15 +176,6 @@ function writeJson(
   body: unknown,
   extraHeaders: Record<string, string> = {},
 ): void {
-  if (response.headersSent || response.destroyed) {
-    return;
-  }
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'x-request-id': newChatIdentifier('req_'),
-    ...extraHeaders,
-  });
-  response.end(text);
+  const requestId = { 'x-request-id': newChatIdentifier('req_') };
+  writeJsonResponse(response, status, body, { ...requestId, ...extraHeaders });
 }

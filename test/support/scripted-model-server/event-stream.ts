@@ -37,6 +37,16 @@ export class ServerSentEventWriter {
     return this.sendRaw(eventName, JSON.stringify(data));
   }
 
+  /** Sends each item as `data: <JSON>`, in order; false when the client left on the way. */
+  async sendAll(items: readonly unknown[]): Promise<boolean> {
+    for (const item of items) {
+      if (!(await this.send(undefined, item))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Like send(), but the data line is written as given (for sentinels such as `[DONE]`). */
   async sendRaw(eventName: string | undefined, data: string): Promise<boolean> {
     if (this.eventsSent > 0 && !(await this.pause(this.delayBetweenEventsMs))) {

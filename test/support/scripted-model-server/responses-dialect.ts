@@ -4,6 +4,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { ServerSentEventWriter } from './event-stream.js';
+import { writeJsonResponse } from './json-response.js';
 import { approximateTokens, asRecord, asString } from './json-values.js';
 import { isResponsesSideRequest, readResponsesConversation } from './responses-conversation.js';
 import {
@@ -164,14 +165,5 @@ function startStream(exchange: Exchange, model: string, delayBetweenEventsMs = 0
 }
 
 function writeJson(response: ServerResponse, status: number, body: unknown): void {
-  if (response.headersSent || response.destroyed) {
-    return;
-  }
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'x-request-id': newResponsesIdentifier('req_'),
-  });
-  response.end(text);
+  writeJsonResponse(response, status, body, { 'x-request-id': newResponsesIdentifier('req_') });
 }

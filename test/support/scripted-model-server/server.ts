@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { AddressInfo } from 'node:net';
 import { anthropicDialect } from './anthropic-dialect.js';
 import { chatCompletionsDialect } from './chat-completions-dialect.js';
+import { geminiDialect } from './gemini-dialect.js';
 import { RequestRecorder, defaultWaitTimeoutMs } from './request-recorder.js';
 import { responsesDialect } from './responses-dialect.js';
 import type {
@@ -18,7 +19,12 @@ import type {
 } from './types.js';
 
 /** Dialects in routing order; the first one also shapes errors for unknown routes. */
-const dialects: readonly Dialect[] = [anthropicDialect, responsesDialect, chatCompletionsDialect];
+const dialects: readonly Dialect[] = [
+  anthropicDialect,
+  responsesDialect,
+  chatCompletionsDialect,
+  geminiDialect,
+];
 const secretHeaders = new Set([
   'x-api-key',
   'authorization',

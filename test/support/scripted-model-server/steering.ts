@@ -282,8 +282,9 @@ export function callDirectives(tool: string, args: Record<string, unknown>): str
 
 /**
  * `[[mock:patch=<relative path>]]`: add that file through the offered apply_patch tool (freeform
- * or JSON); without one (Claude Code, opencode), write it with a Write-like tool, else create it
- * with an Edit-like tool (empty old text); else say so in text.
+ * or JSON); without one (Claude Code, opencode, Gemini CLI), write it with a Write-like tool
+ * (`Write`, `write`, `write_file`), else create it with an Edit-like tool (empty old text); else
+ * say so in text.
  */
 function patchPlan(
   view: ConversationView,
@@ -304,7 +305,7 @@ function patchPlan(
   const base = view.workingDirectory;
   const filePath = base ? path.resolve(base, relativePath) : relativePath;
   const content = `${patchedFileLine}\n`;
-  const writeTool = findNamedTool(view.tools, 'Write');
+  const writeTool = findNamedTool(view.tools, 'Write') ?? findNamedTool(view.tools, 'write_file');
   if (writeTool) {
     const input = buildMinimalToolInput(writeTool, base);
     setPresent(input, ['file_path', 'filePath'], filePath);

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The API dialect a request was recognised as. Later dialects extend this union. */
-export type DialectName = 'anthropic' | 'openai-responses' | 'openai-chat' | 'unknown';
+export type DialectName = 'anthropic' | 'openai-responses' | 'openai-chat' | 'gemini' | 'unknown';
 
 export interface RecordedRequest {
   method: string;
@@ -31,8 +31,8 @@ export interface RecordedRequest {
 
 export interface ScriptedModelServer {
   /**
-   * e.g. `http://127.0.0.1:43123`; use it as ANTHROPIC_BASE_URL, or `${url}/v1` as the base URL of
-   * an OpenAI Responses API or Chat Completions provider.
+   * e.g. `http://127.0.0.1:43123`; use it as ANTHROPIC_BASE_URL or GOOGLE_GEMINI_BASE_URL, or
+   * `${url}/v1` as the base URL of an OpenAI Responses API or Chat Completions provider.
    */
   url: string;
   port: number;

@@ -1,0 +1,4 @@
+export { createGeminiProvider } from './gemini-provider.js';
+export { buildGeminiArgs, type GeminiArgsOptions } from './gemini-args.js';
+export { buildGeminiEnvironment } from './gemini-environment.js';
+export { createGeminiDecoder, type GeminiDecoder } from './gemini-decoder.js';
