@@ -984,6 +984,7 @@ async function createAcpRecorder(name) {
   const { createAcpProvider, resolveAcpAgents } = await built('src/providers/acp/index.js');
   const { createOpencodeEnvironment } = await built('test/support/opencode-environment.js');
   const { createCodexHome } = await built('test/support/codex-home.js');
+  const { createGeminiEnvironment } = await built('test/support/gemini-environment.js');
   const fixturesDirectory = join(root, 'src/providers/acp/__fixtures__');
   const recipe = resolveAcpAgents({}, process.env).find((agent) => agent.name === name);
   if (!recipe) throw new Error(`The ${name} ACP agent is not installed (npm install).`);
@@ -994,9 +995,11 @@ async function createAcpRecorder(name) {
   mkdirSync(claudeConfig, { recursive: true });
   const opencode = await createOpencodeEnvironment({ directory: join(base, 'opencode'), modelServerUrl: server.url });
   const codex = await createCodexHome({ directory: join(base, 'codex-home'), modelServerUrl: server.url });
+  const gemini = await createGeminiEnvironment({ directory: join(base, 'gemini-home'), modelServerUrl: server.url });
   const environment = {
     PATH: process.env.PATH ?? '',
     HOME: home,
+    ...gemini.environment,
     TMPDIR: home,
     CLAUDE_CONFIG_DIR: claudeConfig,
     ANTHROPIC_BASE_URL: server.url,

@@ -10,6 +10,7 @@ describeAcpAgent({
   dialect: 'openai-responses',
   askingDirective: 'escalate',
   reportsUsage: true,
+  keepsSessionCancelledInFirstTurn: true,
   outsideWrite: 'permission-declined',
   modelError: {
     status: 400,

@@ -10,6 +10,7 @@ describeAcpAgent({
   dialect: 'openai-chat',
   askingDirective: 'tool',
   reportsUsage: true,
+  keepsSessionCancelledInFirstTurn: true,
   outsideWrite: 'permission-declined',
   modelError: {
     status: 401,

@@ -43,9 +43,15 @@ export interface AcpAgentScenarioSpec {
   /**
    * How a write outside the cwd is stopped: our fs/write_text_file refuses it (agents that write
    * through the client), or the agent asks and the default policy declines (agents that write
-   * themselves: a link inside the cwd would fool their own check, not ours).
+   * themselves: a link inside the cwd would fool their own check, not ours), or the agent
+   * refuses by itself (Gemini resolves the link and never asks us).
    */
-  outsideWrite: 'fs-refused' | 'permission-declined';
+  outsideWrite: 'fs-refused' | 'permission-declined' | 'agent-refuses';
+  /**
+   * Gemini CLI 0.61 drops a session whose first turn was cancelled before the model answered
+   * (its next start deletes the empty chat): resuming it fails with a clear error instead.
+   */
+  keepsSessionCancelledInFirstTurn: boolean;
 }
 
 const permissionEvents = (events: AgentEvent[]) =>
@@ -150,7 +156,7 @@ export function describeAcpAgent(spec: AcpAgentScenarioSpec): void {
         expect(warnings).toMatch(
           /Refused fs\/write_text_file .*outside the run's working directory/,
         );
-      } else {
+      } else if (spec.outsideWrite === 'permission-declined') {
         expect(permissionEvents(events).map((event) => event.decision)).toContain('declined');
       }
     });
@@ -170,8 +176,13 @@ export function describeAcpAgent(spec: AcpAgentScenarioSpec): void {
         session_id: start!.sessionId,
         prompt: 'Go on [[mock:recall]]',
       });
-      expect(next.structured.status).toBe('completed');
-      expect(next.structured.text).toContain('Take your time');
+      if (spec.keepsSessionCancelledInFirstTurn) {
+        expect(next.structured.status).toBe('completed');
+        expect(next.structured.text).toContain('Take your time');
+      } else {
+        expect(next.structured).toMatchObject({ status: 'failed', error: { code: 'agent_error' } });
+        expect(next.structured.error!.message).toContain(start!.nativeSessionId);
+      }
     });
 
     it('resumes a session in a new server process with the earlier history', async () => {

@@ -182,6 +182,10 @@ export function createAcpDecoder(options: AcpDecoderOptions): AcpDecoder {
         case 'request':
           if (message.method === 'session/prompt') isPrompting = true;
           if (message.method === 'session/load') isLoading = true;
+          if (message.method === 'session/load' || message.method === 'session/resume') {
+            const requested = (message.params as { sessionId?: unknown } | undefined)?.sessionId;
+            if (typeof requested === 'string') facts.sessionId = requested;
+          }
           return [];
         case 'response':
           return onResponse(message);

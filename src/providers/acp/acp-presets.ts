@@ -10,6 +10,8 @@ import type { Permissions } from '../../events/index.js';
 import { findExecutableOnPath } from '../../process/index.js';
 import { claudeCodeSessionVariables } from '../claude-code/claude-code-environment.js';
 import { codexSessionVariables } from '../codex/codex-environment.js';
+import { findGeminiBinary } from '../gemini/gemini-binary.js';
+import { geminiDefaultVariables, geminiSessionVariables } from '../gemini/gemini-environment.js';
 import { findOpencodeBinary } from '../opencode/opencode-binary.js';
 import { opencodeSessionVariables } from '../opencode/opencode-environment.js';
 import type { AcpPresetName } from './acp-settings.js';
@@ -65,15 +67,18 @@ function opencodePermission(permissions: Permissions): string {
 export const acpPresets: Readonly<Record<AcpPresetName, AcpPreset>> = {
   gemini: {
     title: 'Gemini CLI (ACP)',
-    locate: (environment, searched) =>
-      onPath('gemini', environment, searched) ??
-      packageScript('@google/gemini-cli', 'gemini', searched),
+    locate: (environment, searched) => {
+      const binary = findGeminiBinary({ environment });
+      searched.push(`gemini (package bundle, then PATH): ${binary ?? 'not found'}`);
+      return binary === undefined ? undefined : { command: binary, args: [] };
+    },
     args: ['--acp'],
     installHint: 'Install Gemini CLI: npm i -g @google/gemini-cli',
     modes: { 'read-only': 'default', 'workspace-write': 'autoEdit', 'full-access': 'yolo' },
-    scrubbed: [],
-    // Without the relaunch the CLI starts ~1.5 s sooner and signals reach the real process.
-    env: { GEMINI_CLI_NO_RELAUNCH: 'true' },
+    scrubbed: geminiSessionVariables,
+    // As the gemini provider: no self-relaunch (faster; signals reach the real process), and
+    // the workspace trusted (the run's cwd was checked against the allowed roots).
+    env: { ...geminiDefaultVariables },
     readTextFile: false,
     resumeGuard: 'gemini-chat-minute',
   },

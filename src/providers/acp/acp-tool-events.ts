@@ -21,8 +21,6 @@ export interface AcpToolState {
   locations: string[];
   /** The `tool-call` event went out. */
   isAnnounced: boolean;
-  /** We declined its permission request: the agent may never report it again. */
-  isDeclined: boolean;
 }
 
 /**
@@ -40,7 +38,6 @@ export function newToolState(update: Partial<AcpToolCall> & { toolCallId: string
     content: [],
     locations: [],
     isAnnounced: false,
-    isDeclined: false,
   };
   mergeToolUpdate(state, update);
   return state;

@@ -145,8 +145,7 @@ export function createAcpUpdateMapper() {
     permissionAnswered(request: AcpPermissionRequest, isAccepted: boolean): AgentEvent[] {
       const callId = request.toolCall.toolCallId ?? 'permission';
       const state = tools.get(callId) ?? newToolState({ ...request.toolCall, toolCallId: callId });
-      if (!isAccepted) state.isDeclined = true;
-      return [
+      const events: AgentEvent[] = [
         {
           type: 'permission-request',
           requestId: callId,
@@ -155,6 +154,20 @@ export function createAcpUpdateMapper() {
           decision: isAccepted ? 'accepted' : 'declined',
         },
       ];
+      // A declined tool does not run; Gemini never reports it again.
+      if (!isAccepted && state.isAnnounced && tools.has(callId)) {
+        tools.delete(callId);
+        finishedTools.add(callId);
+        const output = 'declined by the approvals policy of subagent-mcp';
+        events.push({
+          type: 'tool-result',
+          callId,
+          toolName: state.toolName,
+          output,
+          isError: true,
+        });
+      }
+      return events;
     },
 
     fileWritten(path: string): AgentEvent[] {
@@ -167,14 +180,12 @@ export function createAcpUpdateMapper() {
       return texts.at(-1) ?? '';
     },
 
-    /** Open blocks end; tools still open get a failed result (declined ones say so). */
+    /** Open blocks end; tools still open get a failed result. */
     close(): AgentEvent[] {
       const events = closeBlocks();
       for (const state of tools.values()) {
         if (!state.isAnnounced) continue;
-        const output = state.isDeclined
-          ? 'declined by the approvals policy of subagent-mcp'
-          : '(did not finish: the turn ended first)';
+        const output = '(did not finish: the turn ended first)';
         events.push({
           type: 'tool-result',
           callId: state.callId,
