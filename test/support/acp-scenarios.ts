@@ -185,6 +185,35 @@ export function describeAcpAgent(spec: AcpAgentScenarioSpec): void {
       }
     });
 
+    it('cancels during a long command and no process of the run survives', async () => {
+      const controller = new AbortController();
+      const call = server.client
+        .callTool(
+          {
+            name: 'run_agent',
+            arguments: {
+              provider,
+              prompt: 'Wait [[mock:tool=tail -f /dev/null]]',
+              permissions: 'full-access',
+            },
+          },
+          undefined,
+          { signal: controller.signal, timeout: 90_000 },
+        )
+        .then(
+          () => 'answered',
+          () => 'rejected',
+        );
+      const isCommandRunning = () =>
+        environment
+          .leftoverProcesses()
+          .some((process) => process.command.startsWith('tail -f /dev/null'));
+      await expect.poll(isCommandRunning, { timeout: 60_000, interval: 200 }).toBe(true);
+      controller.abort('user pressed stop');
+      expect(await call).toBe('rejected');
+      await expect.poll(() => environment.leftoverProcesses(), { timeout: 15_000 }).toEqual([]);
+    });
+
     it('resumes a session in a new server process with the earlier history', async () => {
       const first = await run({
         prompt: 'Remember the word papaya [[mock:tool]]',
