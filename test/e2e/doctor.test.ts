@@ -74,12 +74,18 @@ function installWithoutAgentClis(): string {
   cpSync(join(repositoryRoot, 'dist'), join(install, 'dist'), { recursive: true });
   cpSync(join(repositoryRoot, 'package.json'), join(install, 'package.json'));
   const agentPackages = (name: string) =>
-    ['.bin', '@anthropic-ai', '@openai'].includes(name) || name.startsWith('opencode');
+    ['.bin', '@anthropic-ai', '@openai', '@google'].includes(name) || name.startsWith('opencode');
   mkdirSync(join(install, 'node_modules'));
   for (const name of readdirSync(join(repositoryRoot, 'node_modules'))) {
-    if (agentPackages(name)) continue;
+    if (agentPackages(name) || name === '@agentclientprotocol') continue;
     symlinkSync(join(repositoryRoot, 'node_modules', name), join(install, 'node_modules', name));
   }
+  // The ACP SDK is ours; the ACP agent adapters beside it are agents.
+  mkdirSync(join(install, 'node_modules', '@agentclientprotocol'));
+  symlinkSync(
+    join(repositoryRoot, 'node_modules', '@agentclientprotocol', 'sdk'),
+    join(install, 'node_modules', '@agentclientprotocol', 'sdk'),
+  );
   return join(install, 'dist', 'cli.js');
 }
 
@@ -132,6 +138,12 @@ describe('subagent-mcp doctor', () => {
       'claude-code',
       'codex',
       'opencode',
+      'gemini',
+      // The ACP presets whose command is installed (all four are devDependencies).
+      'acp:gemini',
+      'acp:opencode',
+      'acp:claude',
+      'acp:codex',
     ]);
     const codex = report.providers[1]!;
     expect(Object.keys(codex).sort()).toEqual([
@@ -217,7 +229,15 @@ describe('subagent-mcp doctor', () => {
       expect.stringMatching(/^platform package @anthropic-ai\/claude-code-[\w-]+: not installed$/),
       'claude on PATH: not found',
     ]);
-    expect(report.providers.map((provider) => provider.status)).toEqual([
+    // No ACP preset is offered: none of their commands is installed.
+    expect(report.providers.map((provider) => provider.id)).toEqual([
+      'claude-code',
+      'codex',
+      'opencode',
+      'gemini',
+    ]);
+    // (gemini, merged from main, reports `unavailable` here: for its branch to say why.)
+    expect(report.providers.slice(0, 3).map((provider) => provider.status)).toEqual([
       'not_found',
       'not_found',
       'not_found',
@@ -267,7 +287,7 @@ describe('subagent-mcp doctor', () => {
     const unknownProvider = await runDoctor(['--provider', 'nope']);
     expect(unknownProvider.exitCode).toBe(2);
     expect(unknownProvider.stderr).toBe(
-      'subagent-mcp: defaultProvider: unknown provider "nope" (known: claude-code, codex, opencode)\n',
+      'subagent-mcp: defaultProvider: unknown provider "nope" (known: claude-code, codex, opencode, gemini, acp:gemini, acp:opencode, acp:claude, acp:codex)\n',
     );
   });
 

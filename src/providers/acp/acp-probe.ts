@@ -2,7 +2,7 @@ import { readPackageVersion } from '../../package-version.js';
 import type { ProviderProbe } from '../agent-provider.js';
 import { buildAcpEnvironment, type AcpAgentRecipe } from './acp-agent-recipe.js';
 import { buildAcpCommandLine, buildAcpInitializeParams } from './acp-args.js';
-import { startAcpConnection } from './acp-connection.js';
+import { startAcpConnection, type AcpConnection } from './acp-connection.js';
 import { resumeMethodOf } from './acp-turn.js';
 import { acpInitializeResultSchema, type AcpInitializeResult } from './acp-wire.js';
 
@@ -14,6 +14,13 @@ const refused = () => {
 // One initialize per agent and server: an agent's version and capabilities do not change while
 // we run, and opencode takes seconds to initialize.
 const answers = new Map<string, Promise<AcpInitializeResult>>();
+// Probe processes still waiting for their initialize answer.
+const probing = new Set<AcpConnection>();
+
+/** Ends every probe process still running (at shutdown: a probe may outlive its caller's wait). */
+export async function endAcpProbes(): Promise<void> {
+  await Promise.all([...probing].map((connection) => connection.shutdown()));
+}
 
 /**
  * Command found, then `initialize` in a short-lived agent process: its version, whether it
@@ -85,6 +92,7 @@ async function initializeOnce(
     env,
     handlers: { requestPermission: refused, readTextFile: refused, writeTextFile: refused },
   });
+  probing.add(connection);
   try {
     const ending = connection.child.exited.then((exit) => {
       const stderr = connection.stderrTail().slice(-500);
@@ -111,6 +119,7 @@ async function initializeOnce(
     ]).finally(() => clearTimeout(timer));
     return acpInitializeResultSchema.parse(result);
   } finally {
+    probing.delete(connection);
     await connection.shutdown();
   }
 }

@@ -7,7 +7,7 @@ import { buildAcpCommandLine, chooseAcpPermissionOutcome } from './acp-args.js';
 import { readTextFileForAgent, writeTextFileForAgent } from './acp-client-methods.js';
 import { startAcpConnection } from './acp-connection.js';
 import { createAcpDecoder } from './acp-decoder.js';
-import { probeAcpAgent } from './acp-probe.js';
+import { endAcpProbes, probeAcpAgent } from './acp-probe.js';
 import { driveAcpTurn } from './acp-turn.js';
 import type { AcpTranscriptEntry } from './acp-transcript.js';
 
@@ -48,6 +48,8 @@ export function createAcpProvider(
       return { ...probe, capabilities };
     },
     run: (request) => runAcp(recipe, request, { ...options, learn }),
+    // Runs end their own process; only a probe still waiting for initialize may be left.
+    dispose: endAcpProbes,
   };
 }
 
