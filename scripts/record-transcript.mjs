@@ -993,9 +993,18 @@ async function createAcpRecorder(name) {
   const claudeConfig = join(base, 'claude-config');
   mkdirSync(home, { recursive: true });
   mkdirSync(claudeConfig, { recursive: true });
-  const opencode = await createOpencodeEnvironment({ directory: join(base, 'opencode'), modelServerUrl: server.url });
-  const codex = await createCodexHome({ directory: join(base, 'codex-home'), modelServerUrl: server.url });
-  const gemini = await createGeminiEnvironment({ directory: join(base, 'gemini-home'), modelServerUrl: server.url });
+  const opencode = await createOpencodeEnvironment({
+    directory: join(base, 'opencode'),
+    modelServerUrl: server.url,
+  });
+  const codex = await createCodexHome({
+    directory: join(base, 'codex-home'),
+    modelServerUrl: server.url,
+  });
+  const gemini = await createGeminiEnvironment({
+    directory: join(base, 'gemini-home'),
+    modelServerUrl: server.url,
+  });
   const environment = {
     PATH: process.env.PATH ?? '',
     HOME: home,
@@ -1016,35 +1025,50 @@ async function createAcpRecorder(name) {
     plain: { prompt: 'Say hello', permissions: 'workspace-write' },
     'shell-tool': { prompt: 'Run the greeting command [[mock:tool]]', permissions: 'full-access' },
     thinking: { prompt: 'Think first [[mock:thinking]]', permissions: 'workspace-write' },
-    'write-file': { prompt: 'Create the file [[mock:patch=written-by-acp.txt]]', permissions: 'workspace-write', approvals: 'accept' },
+    'write-file': {
+      prompt: 'Create the file [[mock:patch=written-by-acp.txt]]',
+      permissions: 'workspace-write',
+      approvals: 'accept',
+    },
     'permission-declined': {
       prompt: `Make it [[mock:${asking}=mkdir -p declined-dir]]`,
       permissions: 'read-only',
-      check: ({ events }) => (events.some((event) => event.type === 'permission-request') ? undefined : 'no permission was asked'),
+      check: ({ events }) =>
+        events.some((event) => event.type === 'permission-request')
+          ? undefined
+          : 'no permission was asked',
     },
     'permission-accepted': {
       prompt: `Make it [[mock:${asking}=mkdir -p accepted-dir]]`,
       permissions: 'read-only',
       approvals: 'accept',
-      check: ({ cwd }) => (existsSync(join(cwd, 'accepted-dir')) ? undefined : 'the command did not run'),
+      check: ({ cwd }) =>
+        existsSync(join(cwd, 'accepted-dir')) ? undefined : 'the command did not run',
     },
     cancel: {
       prompt: 'Take your time [[mock:stall]]',
       permissions: 'workspace-write',
       cancelAfterFirstDelta: true,
-      check: ({ events }) => (runEndOf(events).status === 'cancelled' ? undefined : 'the run did not end cancelled'),
+      check: ({ events }) =>
+        runEndOf(events).status === 'cancelled' ? undefined : 'the run did not end cancelled',
     },
     'error-400': { prompt: 'Fail please [[mock:error=400]]', permissions: 'workspace-write' },
     'resume-recall': {
       setup: { prompt: 'Remember the word pineapple [[mock:tool]]', permissions: 'full-access' },
       prompt: 'What did I ask before? [[mock:recall]]',
       permissions: 'workspace-write',
-      check: ({ events }) => (runEndOf(events).text?.includes('pineapple') ? undefined : 'the recall does not mention the earlier prompt'),
+      check: ({ events }) =>
+        runEndOf(events).text?.includes('pineapple')
+          ? undefined
+          : 'the recall does not mention the earlier prompt',
     },
   };
 
   const runTurn = async (scenario, cwd, resumeNativeSessionId, onTranscript) => {
-    const provider = createAcpProvider({ ...recipe, approvals: scenario.approvals ?? 'decline' }, { onTranscript });
+    const provider = createAcpProvider(
+      { ...recipe, approvals: scenario.approvals ?? 'decline' },
+      { onTranscript },
+    );
     const controller = new AbortController();
     const events = [];
     for await (const event of provider.run({
@@ -1056,7 +1080,8 @@ async function createAcpRecorder(name) {
       ...(resumeNativeSessionId ? { resumeNativeSessionId } : {}),
     })) {
       events.push(event);
-      if (scenario.cancelAfterFirstDelta && event.type === 'text-delta') controller.abort('recording a cancel');
+      if (scenario.cancelAfterFirstDelta && event.type === 'text-delta')
+        controller.abort('recording a cancel');
     }
     return events;
   };
@@ -1075,8 +1100,18 @@ async function createAcpRecorder(name) {
         if (name === 'gemini') await delay(61_000 - (Date.now() % 60_000));
       }
       const lines = [];
-      const events = await runTurn(scenario, cwd, resumeId, (entry) => lines.push(scrub(JSON.stringify(entry))));
-      const meta = { agent: name, scenario: scenarioName, prompt: scenario.prompt, permissions: scenario.permissions, approvals: scenario.approvals ?? 'decline', resumed: resumeId !== undefined, events };
+      const events = await runTurn(scenario, cwd, resumeId, (entry) =>
+        lines.push(scrub(JSON.stringify(entry))),
+      );
+      const meta = {
+        agent: name,
+        scenario: scenarioName,
+        prompt: scenario.prompt,
+        permissions: scenario.permissions,
+        approvals: scenario.approvals ?? 'decline',
+        resumed: resumeId !== undefined,
+        events,
+      };
       writeFixtureFiles(fixturesDirectory, `${name}-${scenarioName}`, lines, meta, scrub);
       return scenario.check?.({ cwd, events });
     },

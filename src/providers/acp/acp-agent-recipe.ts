@@ -22,6 +22,8 @@ export interface AcpAgentRecipe {
   readTextFile: boolean;
   scrubbed: readonly string[];
   environmentFor(permissions: Permissions): Record<string, string | undefined>;
+  /** `permissions` reaches the agent (a session mode, or variables such as opencode's). */
+  mapsPermissions: boolean;
   resumeGuard?: AcpPreset['resumeGuard'];
   installHint: string;
 }
@@ -64,6 +66,9 @@ function recipeFrom(name: string, settings: AcpAgentSettings): AcpAgentRecipe {
     readTextFile: settings.readTextFile ?? preset?.readTextFile ?? true,
     scrubbed: preset?.scrubbed ?? [],
     environmentFor: (permissions) => preset?.environmentFor?.(permissions) ?? {},
+    mapsPermissions:
+      Object.keys({ ...preset?.modes, ...settings.modes }).length > 0 ||
+      preset?.environmentFor !== undefined,
     ...(preset?.resumeGuard ? { resumeGuard: preset.resumeGuard } : {}),
     installHint:
       command === undefined

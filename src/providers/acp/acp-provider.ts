@@ -30,7 +30,7 @@ export function createAcpProvider(
   let capabilities: ProviderCapabilities = {
     resume: true,
     cancel: true,
-    permissions: Object.keys(recipe.modes).length > 0 || recipe.name === 'opencode',
+    permissions: recipe.mapsPermissions,
     streamingText: true,
   };
   const learn = (advertised: { resume: boolean }) => {
