@@ -17,14 +17,14 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const agents = values.agent ?? ['gemini', 'opencode', 'claude', 'codex'];
 const { createAgentTestEnvironment } = await built('test/support/stdio-server-harness.js');
-const { createAcpProvider, resolveAcpAgents } = await built('src/providers/acp/index.js');
+const { createAcpProvider, resolveAcpAgent } = await built('src/providers/acp/index.js');
 
 const environment = await createAgentTestEnvironment();
 const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
 const server = await environment.startServer();
 
 async function spawnToInitialize(name) {
-  const recipe = resolveAcpAgents({}, process.env).find((agent) => agent.name === name);
+  const recipe = resolveAcpAgent(name, {});
   let startedAt;
   let initializedAt;
   const provider = createAcpProvider(recipe, {

@@ -981,13 +981,14 @@ function createIdScrubber(threadId) {
  * (the environment the e2e tests give the agents).
  */
 async function createAcpRecorder(name) {
-  const { createAcpProvider, resolveAcpAgents } = await built('src/providers/acp/index.js');
+  const { createAcpProvider, resolveAcpAgent } = await built('src/providers/acp/index.js');
   const { createOpencodeEnvironment } = await built('test/support/opencode-environment.js');
   const { createCodexHome } = await built('test/support/codex-home.js');
   const { createGeminiEnvironment } = await built('test/support/gemini-environment.js');
   const fixturesDirectory = join(root, 'src/providers/acp/__fixtures__');
-  const recipe = resolveAcpAgents({}, process.env).find((agent) => agent.name === name);
-  if (!recipe) throw new Error(`The ${name} ACP agent is not installed (npm install).`);
+  const recipe = resolveAcpAgent(name, {});
+  if (!recipe.locate(process.env, []))
+    throw new Error(`The ${name} ACP agent is not installed (npm install).`);
   const base = mkdtempSync(join(tmpdir(), `record-acp-${name}-`));
   const home = join(base, 'home');
   const claudeConfig = join(base, 'claude-config');

@@ -8,14 +8,27 @@ export * from './errors/index.js';
 export * from './config/index.js';
 export type * from './providers/agent-provider.js';
 export { createProviderRegistry, type ProviderRegistry } from './providers/provider-registry.js';
-export { createDefaultProviderRegistry } from './providers/default-providers.js';
-export { createClaudeCodeProvider } from './providers/claude-code/index.js';
-export { createCodexProvider } from './providers/codex/index.js';
+export {
+  builtInProviderDefinitions,
+  createDefaultProviderRegistry,
+} from './providers/default-providers.js';
+export {
+  defineProvider,
+  type ProviderDefinition,
+  type ProviderIdentity,
+} from './providers/provider-definition.js';
+export {
+  createClaudeCodeProvider,
+  type ClaudeCodeSettings,
+} from './providers/claude-code/index.js';
+export { createCodexProvider, type CodexSettings } from './providers/codex/index.js';
 export {
   createOpencodeProvider,
   type OpencodeProvider,
   type OpencodeProviderOptions,
+  type OpencodeSettings,
 } from './providers/opencode/index.js';
+export { createGeminiProvider, type GeminiSettings } from './providers/gemini/index.js';
 export {
   createRunService,
   createSessionStore,
@@ -25,5 +38,6 @@ export {
   type SessionStore,
   type SessionRecord,
 } from './runs/index.js';
+export { enableOrphanGuard } from './process/index.js';
 export { createAgentServer, type AgentServerDependencies } from './server/create-agent-server.js';
 export { progressEventMetaKey } from './server/progress/progress-reporter.js';

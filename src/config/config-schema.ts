@@ -4,23 +4,10 @@
  * defaults).
  */
 import { z } from 'zod';
-import { permissionsSchema } from '../events/index.js';
+import { permissionsSchema } from '../events/run-enums.js';
 import { acpAgentsSchema } from '../providers/acp/acp-settings.js';
-
-export const providerSettingsSchema = z.strictObject({
-  /** Path of the CLI to run, overriding discovery. */
-  binary: z.string().min(1).optional(),
-  /** Variables set in the child's environment. */
-  env: z.record(z.string(), z.string()).optional(),
-  /** Extra CLI arguments. */
-  extraArgs: z.array(z.string()).optional(),
-  /** How the agent's requests for more permission are answered (default: decline). */
-  approvals: z.enum(['decline', 'accept']).optional(),
-  /** Use this running agent server (opencode) instead of starting one. */
-  serverUrl: z.url({ protocol: /^https?$/ }).optional(),
-  serverUsername: z.string().min(1).optional(),
-  serverPassword: z.string().min(1).optional(),
-});
+import { builtInProviderDefinitions } from '../providers/default-providers.js';
+import { createProvidersSettingsSchema } from '../providers/provider-definition.js';
 
 export const configSchema = z.strictObject({
   /** Provider used when a call names none. */
@@ -50,7 +37,8 @@ export const configSchema = z.strictObject({
   stateDir: z.string().min(1).optional(),
   /** Seconds of silence before a heartbeat progress notification. */
   heartbeatSeconds: z.number().positive().max(15).default(15),
-  providers: z.record(z.string(), providerSettingsSchema).default({}),
+  /** Per provider, `providers.<id>`: each provider's own settings (see its definition). */
+  providers: createProvidersSettingsSchema(builtInProviderDefinitions),
   /**
    * Agent Client Protocol agents, each provider `acp:<name>`: a command line (`command`, `args`),
    * or a built-in preset's name (gemini, opencode, claude, codex) to change its settings.

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { AgentError } from '../errors/index.js';
+import { parseCommandLine } from './command-line.js';
 import { configSchema, type ServerConfig } from './config-schema.js';
 
 export interface LoadConfigOptions {
@@ -22,63 +22,13 @@ export interface LoadedConfig {
   configFile?: string;
 }
 
-const flagOptions = {
-  config: { type: 'string' },
-  provider: { type: 'string' },
-  'allowed-root': { type: 'string', multiple: true },
-  permissions: { type: 'string' },
-  timeout: { type: 'string' },
-  'max-timeout': { type: 'string' },
-  'idle-timeout': { type: 'string' },
-  'max-concurrent': { type: 'string' },
-  'max-depth': { type: 'string' },
-  'state-dir': { type: 'string' },
-  http: { type: 'boolean' },
-  host: { type: 'string' },
-  port: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const;
-
-export const configHelp = `Usage: subagent-mcp [options]
-       subagent-mcp doctor [--json] [options]
-
-Runs the subagent-mcp MCP server on stdio, or with --http on Streamable HTTP (docs/http.md).
-\`doctor\` checks instead what delegation needs (each provider found, version and login, state
-directory, allowed roots, nesting depth) and says what to do; it exits 0 when the default
-provider can run, 1 when not, 2 on a configuration error. --json prints the report as JSON.
-
-Options (each also settable by environment variable or in the JSON config file):
-  --config <file>          JSON config file                      SUBAGENT_MCP_CONFIG
-  --provider <id>          default provider (claude-code)        SUBAGENT_MCP_DEFAULT_PROVIDER
-  --allowed-root <dir>     allowed cwd root, repeatable           SUBAGENT_MCP_ALLOWED_ROOTS (":"-separated)
-  --permissions <mode>     read-only | workspace-write | full-access   SUBAGENT_MCP_PERMISSIONS
-  --timeout <s>            default run timeout (1800)             SUBAGENT_MCP_TIMEOUT_SECONDS
-  --max-timeout <s>        cap for timeout_seconds (7200)         SUBAGENT_MCP_MAX_TIMEOUT_SECONDS
-  --idle-timeout <s>       end a run silent this long (600)       SUBAGENT_MCP_IDLE_TIMEOUT_SECONDS
-  --max-concurrent <n>     runs at once, others queue (4)         SUBAGENT_MCP_MAX_CONCURRENT
-  --max-depth <n>          nesting limit (2)                      SUBAGENT_MCP_MAX_DEPTH
-  --state-dir <dir>        session store ($XDG_STATE_HOME/subagent-mcp)   SUBAGENT_MCP_STATE_DIR
-  --http                   serve Streamable HTTP on /mcp instead of stdio
-  --host <addr>            HTTP bind address (127.0.0.1)          SUBAGENT_MCP_HTTP_HOST
-  --port <n>               HTTP port, 0 = any free one (0)        SUBAGENT_MCP_HTTP_PORT
-                           HTTP bearer token (default: generated into <state-dir>/http-token)
-                                                                  SUBAGENT_MCP_HTTP_TOKEN
-  -h, --help, -v, --version
-`;
-
 /**
  * Reads flags, environment and the optional config file into one validated configuration.
  * Throws AgentError('config_invalid') naming the offending key and where it came from.
  */
 export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const { env, cwd } = options;
-  let flags: ReturnType<typeof parseArgs<{ options: typeof flagOptions }>>['values'];
-  try {
-    flags = parseArgs({ args: [...options.argv], options: flagOptions, strict: true }).values;
-  } catch (error) {
-    throw new AgentError('config_invalid', `Invalid command line: ${(error as Error).message}`);
-  }
+  const flags = parseCommandLine(options.argv);
 
   const configPath = flags.config ?? env.SUBAGENT_MCP_CONFIG;
   const configFile = configPath ? resolve(cwd, configPath) : undefined;

@@ -11,14 +11,7 @@
  * events travel as they are.
  */
 import { z } from 'zod';
-
-export const runStatusSchema = z.enum(['completed', 'failed', 'cancelled', 'timed_out']);
-/** How a run ended: the `status` of the tool result. */
-export type RunStatus = z.infer<typeof runStatusSchema>;
-
-export const permissionsSchema = z.enum(['read-only', 'workspace-write', 'full-access']);
-/** What the sub-agent may do; each provider maps it to its CLI's own flags or policy. */
-export type Permissions = z.infer<typeof permissionsSchema>;
+import { runStatusSchema } from './run-enums.js';
 
 export const usageSchema = z.object({
   inputTokens: z.number(),

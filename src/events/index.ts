@@ -1,1 +1,2 @@
 export * from './agent-event.js';
+export * from './run-enums.js';

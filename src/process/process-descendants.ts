@@ -7,10 +7,15 @@ export interface DescendantProcess {
   startTime: string;
 }
 
-interface ProcessStat {
+/** One process as `/proc/<pid>/stat` shows it. */
+export interface ProcessStat {
   pid: number;
   parentPid: number;
   processGroup: number;
+  session: number;
+  /** `R`, `S`, `D`, `Z` (exited, not yet reaped), … */
+  state: string;
+  /** Clock ticks after boot: with the pid, it names one process for the whole boot. */
   startTime: string;
 }
 
@@ -84,7 +89,8 @@ function signalQuietly(target: number, signal: NodeJS.Signals): void {
   }
 }
 
-function readAllStats(): ProcessStat[] {
+/** Every process `/proc` shows; empty where there is no `/proc`. */
+export function readAllStats(): ProcessStat[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -98,20 +104,29 @@ function readAllStats(): ProcessStat[] {
   });
 }
 
-function readStat(pid: string): ProcessStat | undefined {
+/** One process by pid (or `'self'`), or `undefined` when it is gone or unreadable. */
+export function readStat(pid: string): ProcessStat | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
     // The command name sits in parentheses and may itself contain spaces or parentheses.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    const [, parentPid, processGroup] = fields;
+    const [state, parentPid, processGroup, session] = fields;
     const startTime = fields[19];
-    if (parentPid === undefined || processGroup === undefined || startTime === undefined) {
+    if (
+      state === undefined ||
+      parentPid === undefined ||
+      processGroup === undefined ||
+      session === undefined ||
+      startTime === undefined
+    ) {
       return undefined;
     }
     return {
       pid: Number(text.slice(0, text.indexOf(' '))),
       parentPid: Number(parentPid),
       processGroup: Number(processGroup),
+      session: Number(session),
+      state,
       startTime,
     };
   } catch {

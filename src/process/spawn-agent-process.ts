@@ -2,13 +2,17 @@ import { statSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
 import { AgentError } from '../errors/index.js';
+import { prepareGuardedSpawn } from './orphan-guard/index.js';
 
 export interface SpawnAgentProcessOptions {
   /** Path (or PATH-resolvable name) of the executable; run directly, never through a shell. */
   binary: string;
   args: readonly string[];
   cwd: string;
-  /** The child's whole environment: nothing of ours is merged in, except `PWD` = `cwd`. */
+  /**
+   * The child's whole environment: nothing of ours is merged in, except `PWD` = `cwd` and, once
+   * `enableOrphanGuard` ran, our owner marker.
+   */
   env: Record<string, string | undefined>;
   /** `'ignore'` (default) closes the child's stdin; `'pipe'` keeps it for a stdin protocol. */
   stdin?: 'ignore' | 'pipe';
@@ -47,9 +51,11 @@ export const outputDrainMs = 1000;
  * missing or not executable, or the working directory is unusable.
  */
 export async function spawnAgentProcess(options: SpawnAgentProcessOptions): Promise<AgentProcess> {
+  // Marks and records the child so it cannot outlive us (src/process/orphan-guard).
+  const guard = prepareGuardedSpawn();
   const subprocess = execa(options.binary, [...options.args], {
     cwd: options.cwd,
-    env: { ...options.env, PWD: options.cwd },
+    env: { ...options.env, ...guard?.environment, PWD: options.cwd },
     extendEnv: false,
     stdin: options.stdin ?? 'ignore',
     // Our stdout is the MCP stdio transport: the child's output must never be inherited.
@@ -68,6 +74,7 @@ export async function spawnAgentProcess(options: SpawnAgentProcessOptions): Prom
     const result = await subprocess;
     throw spawnFailure(options, result.code, result.message ?? `exit code ${result.exitCode}`);
   }
+  guard?.recordChild(pid);
   void subprocess.then(ignore, ignore);
 
   const stderrTail = createTail(options.stderrTailBytes ?? DEFAULT_STDERR_TAIL_BYTES);

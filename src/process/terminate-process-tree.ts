@@ -55,7 +55,7 @@ export async function terminateProcessTree(
     } else {
       sendSignal(child.pid, step.signal);
     }
-    await exitWithin(child, step.waitMs);
+    await waitForExit(child, step.waitMs);
   }
   killProcessGroup(child.pid);
   signalDescendantGroups(seen, 'SIGKILL');
@@ -74,7 +74,8 @@ function sendSignal(target: number, signal: NodeJS.Signals): void {
   }
 }
 
-async function exitWithin(child: TerminableProcess, ms: number): Promise<void> {
+/** Resolves when the process exited, or after `ms`, whichever comes first. */
+export async function waitForExit(child: TerminableProcess, ms: number): Promise<void> {
   const timeout = new AbortController();
   await Promise.race([
     child.exited,

@@ -39,30 +39,6 @@ export interface ProviderProbe {
   capabilities?: Partial<ProviderCapabilities>;
 }
 
-/** Per-provider settings from the server configuration. */
-export interface ProviderSettings {
-  /** Path of the CLI to run, overriding discovery. */
-  binary?: string;
-  /** Variables set in the child environment, applied after scrubbing. */
-  env?: Record<string, string>;
-  /** Extra CLI arguments, placed before the prompt. */
-  extraArgs?: string[];
-  /**
-   * How to answer the agent's requests for permission beyond the run's `permissions`:
-   * `decline` (the default) or `accept`. Answered at once either way.
-   */
-  approvals?: ApprovalPolicy;
-  /**
-   * For providers that talk to an agent server (opencode): use this running server instead of
-   * starting one. Basic-auth credentials when it needs them.
-   */
-  serverUrl?: string;
-  serverUsername?: string;
-  serverPassword?: string;
-}
-
-export type ApprovalPolicy = 'decline' | 'accept';
-
 export interface ProviderRunRequest {
   prompt: string;
   /** Absolute, existing, already checked against the allowed roots. */

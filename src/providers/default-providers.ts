@@ -1,19 +1,32 @@
 import type { ServerConfig } from '../config/index.js';
-import { createAcpProviders } from './acp/index.js';
-import { createClaudeCodeProvider } from './claude-code/index.js';
-import { createCodexProvider } from './codex/index.js';
-import { createGeminiProvider } from './gemini/index.js';
-import { createOpencodeProvider } from './opencode/index.js';
+import { createAcpDefinitions } from './acp/acp-definition.js';
+import { claudeCodeDefinition } from './claude-code/claude-code-definition.js';
+import { codexDefinition } from './codex/codex-definition.js';
+import { geminiDefinition } from './gemini/gemini-definition.js';
+import { opencodeDefinition } from './opencode/opencode-definition.js';
+import type { ProviderDefinition } from './provider-definition.js';
 import { createProviderRegistry, type ProviderRegistry } from './provider-registry.js';
 
-/** Every provider this build ships, configured from the server configuration. */
+/** Every provider this build ships. Their code loads on first use. */
+export const builtInProviderDefinitions: readonly ProviderDefinition[] = [
+  claudeCodeDefinition,
+  codexDefinition,
+  opencodeDefinition,
+  geminiDefinition,
+];
+
+/**
+ * Every provider this build ships, configured from `providers.<id>` of the configuration, then
+ * the ACP agents (`acp:<name>`: the presets and `acpAgents`).
+ */
 export function createDefaultProviderRegistry(config: ServerConfig): ProviderRegistry {
   return createProviderRegistry([
-    createClaudeCodeProvider(config.providers['claude-code'] ?? {}),
-    createCodexProvider(config.providers.codex ?? {}),
-    createOpencodeProvider(config.providers.opencode ?? {}),
-    createGeminiProvider(config.providers.gemini ?? {}),
-    ...createAcpProviders(config.acpAgents),
+    ...builtInProviderDefinitions.map((definition) =>
+      definition.configure(config.providers[definition.id]),
+    ),
+    ...createAcpDefinitions(config.acpAgents).map((definition) =>
+      definition.configure(config.acpAgents[definition.id.slice('acp:'.length)]),
+    ),
   ]);
 }
 

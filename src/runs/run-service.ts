@@ -1,23 +1,14 @@
 /**
  * Executes `run_agent` / `resume_agent` calls: validates input against the configuration,
  * waits for a concurrency slot, records the session, runs the provider under its bounds, and
- * ends every running child on shutdown.
+ * ends every running child on shutdown. The work is in loaded-run-service.ts, loaded with the
+ * first call so a server start does not pay for it.
  */
 import type { ServerConfig } from '../config/index.js';
 import type { AgentEvent, Permissions } from '../events/index.js';
-import { AgentError } from '../errors/index.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
-import { createConcurrencyLimiter } from './concurrency-limiter.js';
-import { executeRun } from './execute-run.js';
-import {
-  assertChildDepthAllowed,
-  depthEnvironmentVariable,
-  readNestingDepth,
-} from './nesting-depth.js';
-import { resolveAllowedCwd } from './resolve-cwd.js';
-import { createSessionLock } from './session-lock.js';
 import type { RunOutcome } from './run-outcome.js';
-import type { SessionRecord, SessionStore } from './session-store.js';
+import type { SessionStore } from './session-store.js';
 
 export interface RunAgentInput {
   prompt: string;
@@ -61,143 +52,30 @@ export interface RunServiceOptions {
   environment: Record<string, string | undefined>;
 }
 
-interface PreparedRun {
-  providerId: string;
-  cwd: string;
-  prompt: string;
-  model?: string;
-  instructions?: string;
-  permissions: Permissions;
-  timeoutSeconds?: number;
-  session?: SessionRecord;
-}
-
 export function createRunService(options: RunServiceOptions): RunService {
-  const { config, registry, sessions } = options;
-  const depth = readNestingDepth(options.environment);
-  const limiter = createConcurrencyLimiter(config.maxConcurrentRuns);
-  const shutdownController = new AbortController();
-  const active = new Set<Promise<unknown>>();
-  const sessionLock = createSessionLock();
-
-  const prompted = (prompt: string) => {
-    if (typeof prompt !== 'string' || prompt.trim() === '') {
-      throw new AgentError('invalid_input', 'prompt must not be empty.');
-    }
-    return prompt;
-  };
-
-  const execute = async (prepared: PreparedRun, context: RunContext): Promise<RunOutcome> => {
-    if (shutdownController.signal.aborted) {
-      throw new AgentError('shutting_down', 'The server is shutting down.');
-    }
-    assertChildDepthAllowed(depth, config.maxDepth);
-    const provider = registry.get(prepared.providerId);
-    const timeoutSeconds = boundedTimeout(prepared.timeoutSeconds, config);
-    const signal = AbortSignal.any([context.signal, shutdownController.signal]);
-    const sessionId = prepared.session?.id ?? sessions.newId();
-    return sessionLock.run(sessionId, signal, async () => {
-      const release = await limiter.acquire(signal, context.onQueued);
-      const createdAt = prepared.session?.createdAt ?? new Date().toISOString();
-      const record = (nativeSessionId: string, model: string | undefined): SessionRecord => ({
-        id: sessionId,
-        provider: provider.id,
-        cwd: prepared.cwd,
-        nativeSessionId,
-        model,
-        createdAt,
-        updatedAt: new Date().toISOString(),
-      });
-      const running = executeRun({
-        provider,
-        sessionId,
-        signal,
-        timeoutMs: timeoutSeconds * 1000,
-        idleTimeoutMs: config.timeouts.idleSeconds * 1000,
-        request: {
-          prompt: prepared.prompt,
-          cwd: prepared.cwd,
-          model: prepared.model,
-          instructions: prepared.instructions,
-          permissions: prepared.permissions,
-          resumeNativeSessionId: prepared.session?.nativeSessionId,
-          environment: { ...options.environment, [depthEnvironmentVariable]: String(depth + 1) },
-        },
-        onEvent: context.onEvent,
-        onSessionStarted: (nativeSessionId, model) => sessions.save(record(nativeSessionId, model)),
-      });
-      active.add(running);
-      try {
-        const outcome = await running;
-        if (outcome.nativeSessionId)
-          await sessions.save(record(outcome.nativeSessionId, outcome.model));
-        return outcome;
-      } finally {
-        active.delete(running);
-        release();
-      }
-    });
-  };
-
+  let loaded: RunService | undefined;
+  let loading: Promise<RunService> | undefined;
+  let isShutDown = false;
+  const load = () =>
+    (loading ??= import('./loaded-run-service.js').then(({ createLoadedRunService }) => {
+      loaded = createLoadedRunService(options);
+      // Shut down before it was needed: it refuses every run, as it would have.
+      if (isShutDown) void loaded.shutdown();
+      return loaded;
+    }));
   return {
     get activeRuns() {
-      return active.size;
+      return loaded?.activeRuns ?? 0;
     },
-
     async run(input, context) {
-      const prompt = prompted(input.prompt);
-      const providerId = input.provider ?? config.defaultProvider;
-      registry.get(providerId);
-      const cwd = await resolveAllowedCwd(
-        input.cwd ?? config.allowedRoots[0]!,
-        config.allowedRoots,
-      );
-      return execute(
-        {
-          providerId,
-          cwd,
-          prompt,
-          model: input.model,
-          instructions: input.instructions,
-          permissions: input.permissions ?? config.defaultPermissions,
-          timeoutSeconds: input.timeoutSeconds,
-        },
-        context,
-      );
+      return (await load()).run(input, context);
     },
-
     async resume(input, context) {
-      const prompt = prompted(input.prompt);
-      const session = await sessions.get(input.sessionId);
-      const cwd = await resolveAllowedCwd(session.cwd, config.allowedRoots);
-      return execute(
-        {
-          providerId: session.provider,
-          cwd,
-          prompt,
-          model: input.model,
-          permissions: input.permissions ?? config.defaultPermissions,
-          timeoutSeconds: input.timeoutSeconds,
-          session,
-        },
-        context,
-      );
+      return (await load()).resume(input, context);
     },
-
     async shutdown() {
-      shutdownController.abort(new AgentError('shutting_down', 'The server is shutting down.'));
-      await Promise.allSettled([...active]);
+      isShutDown = true;
+      if (loading) await (await loading).shutdown();
     },
   };
-}
-
-function boundedTimeout(requested: number | undefined, config: ServerConfig): number {
-  if (requested === undefined) return config.timeouts.defaultSeconds;
-  if (!Number.isFinite(requested) || requested <= 0) {
-    throw new AgentError(
-      'invalid_input',
-      `timeout_seconds must be a positive number, got ${requested}.`,
-    );
-  }
-  return Math.min(requested, config.timeouts.maxSeconds);
 }

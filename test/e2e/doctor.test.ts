@@ -241,6 +241,14 @@ describe('subagent-mcp doctor', () => {
       'not_found',
       'not_found',
       'not_found',
+      'not_found',
+    ]);
+    expect(report.providers[3]?.searched).toEqual([
+      'providers.gemini.binary: unset',
+      '$SUBAGENT_MCP_GEMINI_BIN: unset',
+      '$GEMINI_BIN: unset',
+      'npm package @google/gemini-cli: not installed',
+      'gemini on PATH: not found',
     ]);
     expect(report.ok).toBe(false);
     expect(report.problems).toEqual([

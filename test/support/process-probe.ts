@@ -20,9 +20,7 @@ export function findProcessesWithMarker(
     try {
       const environment = readFileSync(`/proc/${pid}/environ`, 'latin1');
       if (!environment.split('\0').includes(marker)) continue;
-      const status = readFileSync(`/proc/${pid}/stat`, 'latin1');
-      // A zombie has exited already; its parent just has not reaped it yet.
-      if (/\) Z /.test(status)) continue;
+      if (!isRunning(pid)) continue;
       const command = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim();
       found.push({ pid, command });
     } catch {
@@ -30,4 +28,29 @@ export function findProcessesWithMarker(
     }
   }
   return found;
+}
+
+/** Live processes whose command line contains `fragment` (such as a path only they were given). */
+export function findProcessesWithCommand(fragment: string): MarkedProcess[] {
+  const found: MarkedProcess[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim();
+      if (command.includes(fragment) && isRunning(pid)) found.push({ pid, command });
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return found;
+}
+
+/** Whether `pid` runs (a zombie has exited; its parent just has not reaped it yet). */
+export function isRunning(pid: number): boolean {
+  try {
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+  } catch {
+    return false;
+  }
 }

@@ -5,7 +5,7 @@
  */
 import type { AgentEvent } from '../../src/events/index.js';
 import type { AgentProvider, ProviderRunRequest } from '../../src/providers/agent-provider.js';
-import { errorForAbortReason, statusForAbortReason } from '../../src/providers/abort-status.js';
+import { errorForAbortReason, statusForAbortReason } from '../../src/providers/kit/run-endings.js';
 
 export type ScriptStep = AgentEvent | { wait: number } | { waitForAbort: true };
 

@@ -1,8 +1,8 @@
 import type { Permissions } from '../../events/index.js';
 import { findExecutableOnPath, isExecutableFile } from '../../process/index.js';
-import type { ApprovalPolicy } from '../agent-provider.js';
-import { acpPresets, isAcpPresetName, type AcpCommand, type AcpPreset } from './acp-presets.js';
-import { acpPresetNames, type AcpAgentSettings } from './acp-settings.js';
+import type { ApprovalPolicy } from '../kit/provider-settings.js';
+import { acpPresets, type AcpCommand, type AcpPreset } from './acp-presets.js';
+import { isAcpPresetName, type AcpAgentSettings } from './acp-settings.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -29,20 +29,12 @@ export interface AcpAgentRecipe {
 }
 
 /**
- * The ACP agents of this server: every preset whose command is found (unless configured), then
- * every configured entry. An entry named after a preset, or with `preset`, takes that preset's
- * quirks and changes what it sets; an entry with its own `command` is a new agent.
+ * How to start and drive agent `acp:<name>` with these settings. An entry named after a preset,
+ * or with `preset`, takes that preset's quirks and changes what it sets; an entry with its own
+ * `command` is a new agent. The command is looked for later, by `locate`, when a probe or run asks.
  */
-export function resolveAcpAgents(
-  configured: Readonly<Record<string, AcpAgentSettings>>,
-  environment: Environment,
-): AcpAgentRecipe[] {
-  const presets = acpPresetNames
-    .filter((name) => !Object.hasOwn(configured, name))
-    .filter((name) => acpPresets[name].locate(environment, []) !== undefined)
-    .map((name) => recipeFrom(name, {}));
-  const entries = Object.entries(configured).map(([name, settings]) => recipeFrom(name, settings));
-  return [...presets, ...entries];
+export function resolveAcpAgent(name: string, settings: AcpAgentSettings): AcpAgentRecipe {
+  return recipeFrom(name, settings);
 }
 
 function recipeFrom(name: string, settings: AcpAgentSettings): AcpAgentRecipe {

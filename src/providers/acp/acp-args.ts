@@ -1,5 +1,5 @@
 import type { Permissions } from '../../events/index.js';
-import type { ApprovalPolicy } from '../agent-provider.js';
+import type { ApprovalPolicy } from '../kit/provider-settings.js';
 import type { AcpAgentRecipe } from './acp-agent-recipe.js';
 import type { AcpCommand } from './acp-presets.js';
 

@@ -13,7 +13,7 @@ import {
   terminateProcessTree,
   type AgentProcess,
 } from '../../process/index.js';
-import { createAsyncQueue } from './async-queue.js';
+import { createAsyncQueue } from '../kit/async-queue.js';
 import type { AcpTranscriptEntry } from './acp-transcript.js';
 
 /** What the agent may ask of us, answered by the provider. */

@@ -14,7 +14,7 @@ import { findGeminiBinary } from '../gemini/gemini-binary.js';
 import { geminiDefaultVariables, geminiSessionVariables } from '../gemini/gemini-environment.js';
 import { findOpencodeBinary } from '../opencode/opencode-binary.js';
 import { opencodeSessionVariables } from '../opencode/opencode-environment.js';
-import type { AcpPresetName } from './acp-settings.js';
+import { acpPresetTitles, type AcpPresetName } from './acp-settings.js';
 
 /** The executable to spawn and the arguments that come before the agent's own. */
 export interface AcpCommand {
@@ -66,7 +66,7 @@ function opencodePermission(permissions: Permissions): string {
 
 export const acpPresets: Readonly<Record<AcpPresetName, AcpPreset>> = {
   gemini: {
-    title: 'Gemini CLI (ACP)',
+    title: acpPresetTitles.gemini,
     locate: (environment, searched) => {
       const binary = findGeminiBinary({ environment });
       searched.push(`gemini (package bundle, then PATH): ${binary ?? 'not found'}`);
@@ -83,7 +83,7 @@ export const acpPresets: Readonly<Record<AcpPresetName, AcpPreset>> = {
     resumeGuard: 'gemini-chat-minute',
   },
   opencode: {
-    title: 'opencode (ACP)',
+    title: acpPresetTitles.opencode,
     locate: (environment, searched) => {
       const binary = findOpencodeBinary({ environment, searched });
       return binary === undefined ? undefined : { command: binary, args: [] };
@@ -96,7 +96,7 @@ export const acpPresets: Readonly<Record<AcpPresetName, AcpPreset>> = {
     environmentFor: (permissions) => ({ OPENCODE_PERMISSION: opencodePermission(permissions) }),
   },
   claude: {
-    title: 'Claude Agent (ACP)',
+    title: acpPresetTitles.claude,
     locate: (environment, searched) =>
       onPath('claude-agent-acp', environment, searched) ??
       packageScript('@agentclientprotocol/claude-agent-acp', 'claude-agent-acp', searched),
@@ -114,7 +114,7 @@ export const acpPresets: Readonly<Record<AcpPresetName, AcpPreset>> = {
     }),
   },
   codex: {
-    title: 'Codex (ACP)',
+    title: acpPresetTitles.codex,
     locate: (environment, searched) =>
       onPath('codex-acp', environment, searched) ??
       packageScript('@agentclientprotocol/codex-acp', 'codex-acp', searched),
@@ -159,8 +159,4 @@ function packageScript(
     searched.push(`package ${packageName}: not installed`);
     return undefined;
   }
-}
-
-export function isAcpPresetName(name: string): name is AcpPresetName {
-  return Object.hasOwn(acpPresets, name);
 }

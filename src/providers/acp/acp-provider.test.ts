@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assertProviderEventContract } from '../../../test/support/provider-contract.js';
 import type { AgentEvent, Permissions } from '../../events/index.js';
-import { resolveAcpAgents } from './acp-agent-recipe.js';
+import { resolveAcpAgent } from './acp-agent-recipe.js';
 import { createAcpProvider } from './acp-provider.js';
 
 const fakeAgent = join(
@@ -20,8 +20,7 @@ const fakeAgent = join(
 const cwd = mkdtempSync(join(tmpdir(), 'acp-provider-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-const recipeOf = (name: string, command: string) =>
-  resolveAcpAgents({ [name]: { command } }, process.env).find((recipe) => recipe.name === name)!;
+const recipeOf = (name: string, command: string) => resolveAcpAgent(name, { command });
 const provider = createAcpProvider(recipeOf('fake', fakeAgent));
 
 async function run(prompt: string, permissions: Permissions = 'workspace-write') {

@@ -1,18 +1,10 @@
 import type { RunEndEvent, Usage } from '../../events/index.js';
-import type { AgentError } from '../../errors/index.js';
-import { errorForAbortReason, statusForAbortReason } from '../abort-status.js';
+import type { ProcessOutcome } from '../kit/agent-decoder.js';
+import { abortedEnding, describeProcessExit, processEnding } from '../kit/run-endings.js';
 import { acpRpcErrorSchema, type AcpPromptResult } from './acp-wire.js';
 
 /** How the agent process ended, as the provider saw it. */
-export interface AcpProcessOutcome {
-  /** Set when the run's signal was aborted (we cancelled the turn or ended the process). */
-  aborted?: { reason: unknown };
-  /** A failure the transcript does not show (a request that timed out, a refused resume…). */
-  failure?: AgentError;
-  exitCode: number | null;
-  signal: string | null;
-  stderrTail: string;
-}
+export type AcpProcessOutcome = ProcessOutcome;
 
 /** What the decoder learned during the run, for the run-end. */
 export interface AcpTurnFacts {
@@ -21,8 +13,6 @@ export interface AcpTurnFacts {
   usage?: Usage;
   text: string;
 }
-
-const stderrInMessageLimit = 2000;
 
 function base(facts: AcpTurnFacts) {
   return {
@@ -128,16 +118,8 @@ export function runEndFromOutcome(
   facts: AcpTurnFacts,
   wasCancelled: boolean,
 ): RunEndEvent {
-  const ending = outcome.signal ?? `exit code ${outcome.exitCode}`;
-  const raw = wasCancelled ? 'cancelled' : ending;
-  if (outcome.aborted) {
-    return {
-      ...base(facts),
-      status: statusForAbortReason(outcome.aborted.reason),
-      finishReason: { unified: 'interrupted', raw },
-      error: errorForAbortReason(outcome.aborted.reason),
-    };
-  }
+  const raw = wasCancelled ? 'cancelled' : describeProcessExit(outcome);
+  if (outcome.aborted) return { ...base(facts), ...abortedEnding(outcome.aborted, raw) };
   if (wasCancelled) {
     return {
       ...base(facts),
@@ -146,22 +128,5 @@ export function runEndFromOutcome(
       error: { code: 'agent_error', message: 'The agent cancelled the turn by itself.' },
     };
   }
-  if (outcome.failure) {
-    return {
-      ...base(facts),
-      status: 'failed',
-      finishReason: { unified: 'error', raw: ending },
-      error: { code: outcome.failure.code, message: outcome.failure.message },
-    };
-  }
-  const stderr = outcome.stderrTail.slice(-stderrInMessageLimit).trim();
-  return {
-    ...base(facts),
-    status: 'failed',
-    finishReason: { unified: 'error', raw: ending },
-    error: {
-      code: 'agent_crashed',
-      message: `The agent ended (${ending}) before finishing the turn${stderr ? `: ${stderr}` : '.'}`,
-    },
-  };
+  return { ...base(facts), ...processEnding('The agent', outcome) };
 }

@@ -3,10 +3,23 @@
  * only, so the configuration can import it at start-up without loading the ACP client.
  */
 import { z } from 'zod';
+import { approvalPolicySchema } from '../kit/provider-settings.js';
 
 /** The agents subagent-mcp knows how to start and drive (see acp-presets.ts). */
 export const acpPresetNames = ['gemini', 'opencode', 'claude', 'codex'] as const;
 export type AcpPresetName = (typeof acpPresetNames)[number];
+
+/** How list_providers names each preset (known before its code loads). */
+export const acpPresetTitles: Readonly<Record<AcpPresetName, string>> = {
+  gemini: 'Gemini CLI (ACP)',
+  opencode: 'opencode (ACP)',
+  claude: 'Claude Agent (ACP)',
+  codex: 'Codex (ACP)',
+};
+
+export function isAcpPresetName(name: string): name is AcpPresetName {
+  return (acpPresetNames as readonly string[]).includes(name);
+}
 
 const modeIdsSchema = z.strictObject({
   'read-only': z.string().min(1).optional(),
@@ -31,7 +44,7 @@ export const acpAgentSettingsSchema = z.strictObject({
   /** Human-readable name shown by list_providers. */
   title: z.string().min(1).optional(),
   /** How `session/request_permission` is answered: `decline` (default) or `accept`, at once. */
-  approvals: z.enum(['decline', 'accept']).optional(),
+  approvals: approvalPolicySchema.optional(),
   /** The agent's session mode for each `permissions` value (`session/set_mode`). */
   modes: modeIdsSchema.optional(),
   /** Offer `fs/read_text_file` to the agent (default true; Gemini needs false). */

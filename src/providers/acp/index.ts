@@ -1,6 +1,6 @@
 export { createAcpProvider, type AcpProviderOptions } from './acp-provider.js';
-export { createAcpProviders } from './acp-providers.js';
-export { resolveAcpAgents, buildAcpEnvironment, type AcpAgentRecipe } from './acp-agent-recipe.js';
+export { createAcpDefinitions } from './acp-definition.js';
+export { resolveAcpAgent, buildAcpEnvironment, type AcpAgentRecipe } from './acp-agent-recipe.js';
 export { acpPresets, type AcpPreset } from './acp-presets.js';
 export { acpAgentsSchema, acpAgentSettingsSchema, type AcpAgentSettings } from './acp-settings.js';
 export { createAcpDecoder, type AcpDecoder } from './acp-decoder.js';

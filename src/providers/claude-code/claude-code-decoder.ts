@@ -1,4 +1,7 @@
 import type { AgentEvent } from '../../events/index.js';
+import type { AgentDecoder } from '../kit/agent-decoder.js';
+import { readJsonLine, type JsonLineReader } from '../kit/json-lines.js';
+import { createRunLifecycleFromFacts } from '../kit/run-lifecycle.js';
 import {
   isSettlingResult,
   runEndFromResult,
@@ -12,7 +15,6 @@ import {
   fileChangeFor,
   planUpdateFor,
   toolOutputText,
-  truncate,
 } from './claude-code-tool-events.js';
 import {
   claudeCodeLineSchema,
@@ -24,18 +26,20 @@ import {
   type ClaudeCodeUserLine,
 } from './claude-code-wire.js';
 
+const claudeCodeLines: JsonLineReader<ClaudeCodeLine> = {
+  agentName: 'Claude Code',
+  schema: claudeCodeLineSchema,
+  isKnown: isKnownClaudeCodeLine,
+};
+
 export interface ClaudeCodeDecoderOptions {
   /** The working directory the run was started in (reported by `run-start`). */
   cwd: string;
   provider: string;
 }
 
-export interface ClaudeCodeDecoder {
-  /** One stdout line in, the normalized events it means out. Never throws. */
-  push(line: string): AgentEvent[];
-  /** After the process ended: closes the stream, emitting the `run-end` if none came yet. */
-  flush(outcome: ClaudeCodeProcessOutcome): AgentEvent[];
-}
+/** One stdout line in, the normalized events it means out; flushed with the process outcome. */
+export type ClaudeCodeDecoder = AgentDecoder<string, ClaudeCodeProcessOutcome>;
 
 /**
  * Turns Claude Code's stream-json lines into normalized events: exactly one `run-start`
@@ -46,35 +50,15 @@ export interface ClaudeCodeDecoder {
 export function createClaudeCodeDecoder(options: ClaudeCodeDecoderOptions): ClaudeCodeDecoder {
   const facts: ClaudeCodeTurnFacts = { lastAssistantText: '' };
   const toolCalls = new Map<string, { toolName: string; input: unknown }>();
-  let hasStarted = false;
-  let hasEnded = false;
   let streamMessageId: string | undefined;
   let openBlockIndex: number | undefined;
   let lastTextMessageId: string | undefined;
   const blockCounts = new Map<string, number>();
   // An interrupt's result waits for the process outcome to tell who interrupted.
   let pendingResult: ClaudeCodeResultLine | undefined;
-  // Warnings about lines before system/init wait for it, so run-start still carries the session.
-  let warningsBeforeStart: AgentEvent[] = [];
-
-  const start = (nativeSessionId: string | undefined, model?: string): AgentEvent[] => {
-    if (hasStarted) return [];
-    hasStarted = true;
-    facts.nativeSessionId ??= nativeSessionId;
-    facts.model ??= model;
-    const held = warningsBeforeStart;
-    warningsBeforeStart = [];
-    return [
-      {
-        type: 'run-start',
-        provider: options.provider,
-        nativeSessionId: facts.nativeSessionId,
-        model: facts.model,
-        cwd: options.cwd,
-      },
-      ...held,
-    ];
-  };
+  const lifecycle = createRunLifecycleFromFacts(options, facts);
+  // The session and model known when the start is due are the ones it reports.
+  const { startWith: start, withStart } = lifecycle;
 
   const decode = (line: ClaudeCodeLine): AgentEvent[] => {
     switch (line.type) {
@@ -212,54 +196,30 @@ export function createClaudeCodeDecoder(options: ClaudeCodeDecoderOptions): Clau
     }
     const usage = usageFromResult(result);
     if (usage) events.push({ type: 'usage', usage });
-    if (isSettlingResult(result)) {
-      hasEnded = true;
-      events.push(runEndFromResult(result, facts, undefined));
-    } else {
+    if (!isSettlingResult(result)) {
       pendingResult = result;
+      return events;
     }
-    return events;
-  };
-
-  const withStart = (events: AgentEvent[], nativeSessionId: string | undefined): AgentEvent[] => {
-    if (hasStarted || events.length === 0) return events;
-    if (events.every((event) => event.type === 'warning')) {
-      warningsBeforeStart.push(...events);
-      return [];
-    }
-    return [...start(nativeSessionId), ...events];
+    const end = runEndFromResult(result, facts, undefined);
+    return [...start(result.session_id), ...events, ...lifecycle.end(end)];
   };
 
   return {
     push(text) {
-      if (hasEnded || pendingResult) return [];
-      const trimmed = text.trim();
-      if (trimmed === '') return [];
-      let value: unknown;
-      try {
-        value = JSON.parse(trimmed);
-      } catch {
-        const warning = `Claude Code printed a line that is not JSON: ${truncate(trimmed, 200)}`;
-        return withStart([{ type: 'warning', message: warning }], undefined);
-      }
-      if (!isKnownClaudeCodeLine(value)) return [];
-      const parsed = claudeCodeLineSchema.safeParse(value);
-      if (!parsed.success) {
-        const kind = (value as { type: string }).type;
-        const warning = `Could not read a Claude Code "${kind}" line: ${truncate(parsed.error.message, 300)}`;
-        return withStart([{ type: 'warning', message: warning }], undefined);
-      }
-      const sessionId = (parsed.data as { session_id?: unknown }).session_id;
-      return withStart(decode(parsed.data), typeof sessionId === 'string' ? sessionId : undefined);
+      if (lifecycle.hasEnded || pendingResult) return [];
+      const reading = readJsonLine(text, claudeCodeLines);
+      if (reading === undefined) return [];
+      if ('warning' in reading) return withStart([reading.warning], undefined);
+      const sessionId = (reading.line as { session_id?: unknown }).session_id;
+      return withStart(decode(reading.line), typeof sessionId === 'string' ? sessionId : undefined);
     },
 
     flush(outcome) {
-      if (hasEnded) return [];
-      hasEnded = true;
+      if (lifecycle.hasEnded) return [];
       const end = pendingResult
         ? runEndFromResult(pendingResult, facts, outcome.aborted)
         : runEndWithoutResult(outcome, facts);
-      return [...start(end.nativeSessionId), end];
+      return [...start(end.nativeSessionId), ...lifecycle.end(end)];
     },
   };
 }

@@ -41,6 +41,20 @@ describe('buildClaudeCodeEnvironment', () => {
     });
   });
 
+  it('drops the parent session’s messaging socket and token (Claude Code 2.1.332)', () => {
+    const environment = buildClaudeCodeEnvironment(
+      {
+        PATH: '/usr/bin:/bin',
+        CLAUDE_CODE_MESSAGING_SOCKET: '/tmp/claude-0/cc-socks/4242.sock',
+        CLAUDE_CODE_MESSAGING_TOKEN: 'parent-token',
+      },
+      undefined,
+      'workspace-write',
+      '/work',
+    );
+    expect(environment).toEqual({ PATH: '/usr/bin:/bin', PWD: '/work' });
+  });
+
   it('sets IS_SANDBOX=1 only for full access', () => {
     const environmentFor = (permissions: 'read-only' | 'workspace-write' | 'full-access') =>
       buildClaudeCodeEnvironment({ IS_SANDBOX: 'yes' }, undefined, permissions, '/work');

@@ -1,11 +1,17 @@
 import type { Permissions } from '../../events/index.js';
+import {
+  buildChildEnvironment,
+  type BaseEnvironment,
+  type EnvironmentOverrides,
+} from '../kit/child-environment.js';
 
 /**
  * Variables a running Claude Code sets for the processes it starts (its Bash tool, hooks and
  * MCP servers — such as this server), found in the 2.1.330 binary. Inherited by a nested
  * `claude`, they would make it believe it is that session's child: shared session id,
- * "launched by" lineage, entrypoint, effort level, IDE port. Claude Code deletes most of
- * them itself before it launches an independent session.
+ * "launched by" lineage, entrypoint, effort level, IDE port, and (2.1.332, also set by 2.1.330)
+ * the parent's messaging socket and its token, which a nested `claude` reads and must not talk
+ * to. Claude Code deletes most of them itself before it launches an independent session.
  */
 export const claudeCodeSessionVariables = [
   'CLAUDECODE',
@@ -19,6 +25,8 @@ export const claudeCodeSessionVariables = [
   'CLAUDE_CODE_STARTER_MAY_HOLD_CONNECTOR_FILE',
   'CLAUDE_CODE_SSE_PORT',
   'CLAUDE_CODE_EXECPATH',
+  'CLAUDE_CODE_MESSAGING_SOCKET',
+  'CLAUDE_CODE_MESSAGING_TOKEN',
   'CLAUDE_PROJECT_DIR',
   'CLAUDE_AGENT_SDK_VERSION',
   'CLAUDE_PID',
@@ -26,28 +34,23 @@ export const claudeCodeSessionVariables = [
 ] as const;
 
 /**
- * The child environment for one `claude` run: the base environment (the server's own plus
- * the nesting depth counter: API keys, CLAUDE_CONFIG_DIR, proxies and PATH stay) without
- * the variables of an enclosing Claude Code session, then the configured overrides, then
- * `PWD` = cwd.
+ * The child environment for one `claude` run: the base environment without the variables of
+ * an enclosing Claude Code session, then the configured overrides, then `PWD` = cwd.
  *
  * `IS_SANDBOX` is removed too (a machine may carry `IS_SANDBOX=yes`, which Claude Code reads
  * as "sandboxed" in places), except for full access, where it is `1`: the only way Claude
  * Code accepts `bypassPermissions` as root.
  */
 export function buildClaudeCodeEnvironment(
-  base: Readonly<Record<string, string | undefined>>,
-  overrides: Readonly<Record<string, string>> | undefined,
+  base: BaseEnvironment,
+  overrides: EnvironmentOverrides,
   permissions: Permissions,
   cwd: string,
 ): Record<string, string> {
-  const removed = new Set<string>([...claudeCodeSessionVariables, 'IS_SANDBOX']);
-  const environment: Record<string, string> = {};
-  for (const [name, value] of Object.entries(base)) {
-    if (value !== undefined && !removed.has(name)) environment[name] = value;
-  }
-  if (permissions === 'full-access') environment.IS_SANDBOX = '1';
-  Object.assign(environment, overrides);
-  environment.PWD = cwd;
-  return environment;
+  return buildChildEnvironment(base, {
+    remove: [...claudeCodeSessionVariables, 'IS_SANDBOX'],
+    defaults: permissions === 'full-access' ? { IS_SANDBOX: '1' } : {},
+    overrides,
+    cwd,
+  });
 }

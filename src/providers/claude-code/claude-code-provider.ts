@@ -1,127 +1,47 @@
-import type { AgentEvent } from '../../events/index.js';
-import { AgentError } from '../../errors/index.js';
-import {
-  killProcessGroup,
-  readLines,
-  spawnAgentProcess,
-  terminateProcessTree,
-} from '../../process/index.js';
-import type {
-  AgentProvider,
-  ProviderProbe,
-  ProviderRunRequest,
-  ProviderSettings,
-} from '../agent-provider.js';
+import type { AgentProvider } from '../agent-provider.js';
+import { requireBinary } from '../kit/binary-discovery.js';
+import { runLineProcess } from '../kit/run-line-process.js';
+import { describeInstance, type ProviderIdentity } from '../provider-definition.js';
 import { buildClaudeCodeArgs } from './claude-code-args.js';
-import { detectClaudeCodeAuth } from './claude-code-auth.js';
-import {
-  claudeCodeInstallHint,
-  findClaudeCodeBinary,
-  readClaudeCodeVersion,
-} from './claude-code-binary.js';
+import { claudeCodeBinary } from './claude-code-binary.js';
 import { createClaudeCodeDecoder } from './claude-code-decoder.js';
+import { claudeCodeDefinition, type ClaudeCodeSettings } from './claude-code-definition.js';
 import { buildClaudeCodeEnvironment } from './claude-code-environment.js';
+import { probeClaudeCode } from './claude-code-probe.js';
 
-const providerId = 'claude-code';
 // After SIGINT, claude prints its result and exits within ~30 ms; two seconds is generous.
 const interruptGraceMs = 2000;
 
-/** The Claude Code adapter: one `claude -p … --output-format stream-json` process per turn. */
-export function createClaudeCodeProvider(settings: ProviderSettings = {}): AgentProvider {
+/**
+ * The Claude Code adapter: one `claude -p … --output-format stream-json` process per turn.
+ * SIGINT interrupts it: claude ends the turn with a result line and keeps the session
+ * resumable.
+ */
+export function createClaudeCodeProvider(
+  settings: ClaudeCodeSettings = {},
+  identity: ProviderIdentity = claudeCodeDefinition,
+): AgentProvider {
   return {
-    id: providerId,
-    name: 'Claude Code',
-    capabilities: { resume: true, cancel: true, permissions: true, streamingText: true },
+    ...describeInstance(claudeCodeDefinition, identity),
     probe: (options) => probeClaudeCode(settings, options?.signal),
-    run: (request) => runClaudeCode(settings, request),
+    async *run(request) {
+      const { cwd, permissions } = request;
+      const env = buildClaudeCodeEnvironment(request.environment, settings.env, permissions, cwd);
+      const lookup = { configuredBinary: settings.binary, environment: env };
+      const args = buildClaudeCodeArgs({
+        prompt: request.prompt,
+        model: request.model,
+        instructions: request.instructions,
+        permissions,
+        resumeSessionId: request.resumeNativeSessionId,
+        extraArgs: settings.extraArgs,
+      });
+      yield* runLineProcess({
+        spawn: { binary: requireBinary(claudeCodeBinary, lookup), args, cwd, env },
+        stop: { signal: 'SIGINT', graceMs: interruptGraceMs },
+        signal: request.signal,
+        decoder: createClaudeCodeDecoder({ cwd, provider: identity.id }),
+      });
+    },
   };
-}
-
-async function probeClaudeCode(
-  settings: ProviderSettings,
-  signal: AbortSignal | undefined,
-): Promise<ProviderProbe> {
-  try {
-    const environment = buildClaudeCodeEnvironment(
-      process.env,
-      settings.env,
-      'read-only',
-      process.cwd(),
-    );
-    const { auth, reason: authReason } = detectClaudeCodeAuth(environment);
-    const searched: string[] = [];
-    const binaryPath = findClaudeCodeBinary({
-      configuredBinary: settings.binary,
-      environment,
-      searched,
-    });
-    if (binaryPath === undefined) {
-      return { available: false, auth, searched, reason: claudeCodeInstallHint };
-    }
-    const { version, failure } = await readClaudeCodeVersion(binaryPath, environment, signal);
-    if (version === undefined) {
-      const reason = `${failure}. ${claudeCodeInstallHint}`;
-      return { available: false, auth, binaryPath, searched, reason };
-    }
-    return {
-      available: true,
-      version,
-      auth,
-      binaryPath,
-      searched,
-      ...(authReason ? { reason: authReason } : {}),
-    };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { available: false, auth: 'unknown', reason: `Probing Claude Code failed: ${message}` };
-  }
-}
-
-async function* runClaudeCode(
-  settings: ProviderSettings,
-  request: ProviderRunRequest,
-): AsyncGenerator<AgentEvent, void, undefined> {
-  const environment = buildClaudeCodeEnvironment(
-    request.environment,
-    settings.env,
-    request.permissions,
-    request.cwd,
-  );
-  const binary = findClaudeCodeBinary({ configuredBinary: settings.binary, environment });
-  if (binary === undefined) throw new AgentError('provider_unavailable', claudeCodeInstallHint);
-
-  const args = buildClaudeCodeArgs({
-    prompt: request.prompt,
-    model: request.model,
-    instructions: request.instructions,
-    permissions: request.permissions,
-    resumeSessionId: request.resumeNativeSessionId,
-    extraArgs: settings.extraArgs,
-  });
-  const child = await spawnAgentProcess({ binary, args, cwd: request.cwd, env: environment });
-  const decoder = createClaudeCodeDecoder({ cwd: request.cwd, provider: providerId });
-
-  let aborted: { reason: unknown } | undefined;
-  let termination: Promise<void> | undefined;
-  const interrupt = (): void => {
-    if (child.hasExited || aborted) return;
-    aborted = { reason: request.signal.reason };
-    // SIGINT first: claude ends the turn with a result line and keeps the session resumable.
-    termination = terminateProcessTree(child, { graceMs: interruptGraceMs });
-  };
-  request.signal.addEventListener('abort', interrupt, { once: true });
-  if (request.signal.aborted) interrupt();
-  // Reap whatever the leader leaves behind as soon as it exits; a grandchild still holding
-  // the stdout pipe would otherwise keep the stream below from ending.
-  void child.exited.then(() => killProcessGroup(child.pid));
-
-  try {
-    for await (const line of readLines(child.stdout)) yield* decoder.push(line);
-    const exit = await child.finished;
-    yield* decoder.flush({ ...exit, stderrTail: child.stderrTail(), aborted });
-  } finally {
-    request.signal.removeEventListener('abort', interrupt);
-    // Also reached when the consumer stops early: the agent must not outlive its run.
-    await (termination ?? terminateProcessTree(child, { graceMs: interruptGraceMs }));
-  }
 }

@@ -1,15 +1,10 @@
 import type { FinishReason, RunEndEvent, Usage } from '../../events/index.js';
-import { errorForAbortReason, statusForAbortReason } from '../abort-status.js';
+import type { ProcessOutcome } from '../kit/agent-decoder.js';
+import { abortedEnding, failedEnding, processEnding } from '../kit/run-endings.js';
 import type { ClaudeCodeResultLine } from './claude-code-wire.js';
 
 /** How the `claude` process ended, as the provider saw it. */
-export interface ClaudeCodeProcessOutcome {
-  /** Set when the run's signal was aborted (we interrupted claude). */
-  aborted?: { reason: unknown };
-  exitCode: number | null;
-  signal: string | null;
-  stderrTail: string;
-}
+export type ClaudeCodeProcessOutcome = ProcessOutcome;
 
 /** What the decoder learned during the turn, for the run-end. */
 export interface ClaudeCodeTurnFacts {
@@ -24,8 +19,6 @@ export interface ClaudeCodeTurnFacts {
   /** The text blocks of the last assistant message that had text, joined. */
   lastAssistantText: string;
 }
-
-const stderrInMessageLimit = 2000;
 
 /**
  * Whether the result settles the run by itself. `error_during_execution` does not: it is what
@@ -78,21 +71,10 @@ export function runEndFromResult(
     };
   }
   if (result.subtype === 'error_during_execution' && aborted) {
-    return {
-      ...base,
-      status: statusForAbortReason(aborted.reason),
-      text: facts.lastAssistantText,
-      finishReason: { unified: 'interrupted', raw },
-      error: errorForAbortReason(aborted.reason),
-    };
+    return { ...base, text: facts.lastAssistantText, ...abortedEnding(aborted, raw) };
   }
-  return {
-    ...base,
-    status: 'failed',
-    text: facts.lastAssistantText,
-    finishReason: { unified: 'error', raw },
-    error: isApiError ? apiError(result) : agentError(result),
-  };
+  const error = isApiError ? apiError(result) : agentError(result);
+  return { ...base, text: facts.lastAssistantText, ...failedEnding(error, raw) };
 }
 
 /** The run-end for a process that ended without a `result` line. */
@@ -106,25 +88,7 @@ export function runEndWithoutResult(
     nativeSessionId: facts.nativeSessionId,
     model: facts.answeredModel ?? facts.model,
   };
-  const ending = outcome.signal === null ? `exit code ${outcome.exitCode}` : outcome.signal;
-  if (outcome.aborted) {
-    return {
-      ...base,
-      status: statusForAbortReason(outcome.aborted.reason),
-      finishReason: { unified: 'interrupted', raw: ending },
-      error: errorForAbortReason(outcome.aborted.reason),
-    };
-  }
-  const stderr = outcome.stderrTail.slice(-stderrInMessageLimit).trim();
-  return {
-    ...base,
-    status: 'failed',
-    finishReason: { unified: 'error', raw: ending },
-    error: {
-      code: 'agent_crashed',
-      message: `Claude Code ended (${ending}) before finishing the turn${stderr ? `: ${stderr}` : '.'}`,
-    },
-  };
+  return { ...base, ...processEnding('Claude Code', outcome) };
 }
 
 const unifiedByStopReason: ReadonlyMap<string, FinishReason['unified']> = new Map([

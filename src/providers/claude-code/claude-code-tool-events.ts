@@ -1,7 +1,5 @@
 import type { AgentEvent, AgentEventOf } from '../../events/index.js';
-
-/** Longest tool output kept in a `tool-result` event, in characters. */
-export const toolOutputLimit = 4000;
+import { toolOutputLimit, truncate } from '../kit/truncate-text.js';
 
 const fileEditingTools: ReadonlySet<string> = new Set([
   'Write',
@@ -20,11 +18,6 @@ export function toolOutputText(content: unknown): string {
         ? content.map(blockText).join('\n')
         : '';
   return truncate(text, toolOutputLimit);
-}
-
-export function truncate(text: string, limit: number): string {
-  if (text.length <= limit) return text;
-  return `${text.slice(0, limit)}… [${text.length - limit} more characters]`;
 }
 
 function blockText(block: unknown): string {

@@ -1,14 +1,7 @@
-import { setTimeout as delay } from 'node:timers/promises';
+import type { AgentProcess } from '../../process/index.js';
+import { startJsonRpcProcess } from '../kit/json-rpc-process.js';
 import {
-  listDescendants,
-  readLines,
-  signalDescendantGroups,
-  spawnAgentProcess,
-  terminateProcessTree,
-  type AgentProcess,
-} from '../../process/index.js';
-import {
-  createCodexAppServerClient,
+  codexPeerName,
   type CodexAppServerClient,
   type CodexServerReply,
   type CodexServerRequest,
@@ -37,64 +30,22 @@ export interface CodexAppServer {
 
 // app-server exits within ~30 ms of stdin closing when idle; a turn still running takes longer.
 const exitAfterStdinCloseMs = 1000;
-const stderrInMessageLimit = 1000;
 
 /** Spawns `codex app-server` (stdin a pipe: it is the protocol). Throws `spawn_failed`. */
 export async function startCodexAppServer(
   options: StartCodexAppServerOptions,
 ): Promise<CodexAppServer> {
-  const child = await spawnAgentProcess({
-    binary: options.binary,
-    args: options.args,
-    cwd: options.cwd,
-    env: options.env,
-    stdin: 'pipe',
+  const { binary, args, cwd, env, answer } = options;
+  const server = await startJsonRpcProcess({
+    peerName: codexPeerName,
+    spawn: { binary, args, cwd, env },
+    stop: { closeStdinMs: exitAfterStdinCloseMs, graceMs: exitAfterStdinCloseMs },
+    answer,
   });
-  const stdin = child.stdin;
-  // A write after the exit fails with EPIPE on the stream; the end of stdout reports the exit.
-  stdin?.on('error', () => undefined);
-  const stderrTail = (): string => stripAnsi(child.stderrTail());
-  const client = createCodexAppServerClient({
-    lines: readLines(child.stdout),
-    write: (line) => {
-      if (stdin === null || stdin.destroyed || stdin.writableEnded) {
-        throw new Error('stdin is closed');
-      }
-      stdin.write(`${line}\n`);
-    },
-    answer: options.answer,
-    describeEnd: async () => {
-      const exit = await child.finished;
-      const ending = exit.signal ?? `exit code ${exit.exitCode}`;
-      const stderr = stderrTail().slice(-stderrInMessageLimit);
-      return stderr === '' ? ending : `${ending}: ${stderr}`;
-    },
-  });
-
-  let shutdown: Promise<void> | undefined;
   return {
-    child,
-    client,
-    stderrTail,
-    shutdown: () => (shutdown ??= shutdownAppServer(child)),
+    child: server.process,
+    client: server.connection,
+    stderrTail: server.stderrTail,
+    shutdown: server.shutdown,
   };
-}
-
-async function shutdownAppServer(child: AgentProcess): Promise<void> {
-  const descendants = child.hasExited ? [] : listDescendants(child.pid);
-  child.stdin?.end();
-  if (!child.hasExited) {
-    const timeout = new AbortController();
-    const timer = delay(exitAfterStdinCloseMs, undefined, { signal: timeout.signal });
-    await Promise.race([child.exited, timer.catch(() => undefined)]);
-    timeout.abort();
-  }
-  await terminateProcessTree(child, { graceMs: exitAfterStdinCloseMs });
-  signalDescendantGroups(descendants, 'SIGKILL');
-}
-
-/** Removes terminal colour and style sequences (app-server's tracing is ANSI-coloured). */
-export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
 }

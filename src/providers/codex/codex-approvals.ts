@@ -1,5 +1,5 @@
 import type { AgentEvent, AgentEventOf } from '../../events/index.js';
-import type { ApprovalPolicy } from '../agent-provider.js';
+import type { ApprovalPolicy } from '../kit/provider-settings.js';
 import type { CodexServerReply, CodexServerRequest } from './codex-app-server-client.js';
 import {
   codexCommandApprovalSchema,

@@ -2,11 +2,17 @@
  * The decoder on app-server transcripts recorded from the real Codex by
  * `scripts/record-transcript.mjs codex` (see each fixture's .meta.json for argv, exit and version).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AgentEvent, AgentEventOf, AgentEventType } from '../../events/index.js';
-import { assertProviderEventContract } from '../../../test/support/provider-contract.js';
+import type { AgentEvent } from '../../events/index.js';
+import {
+  itHonoursTheContractOnEveryFixture,
+  listFixtureNames,
+  only,
+  runEndOf,
+  typesOf,
+} from '../../../test/support/decoder-fixtures.js';
 import type { CodexTranscriptEntry } from './codex-app-server-client.js';
 import { createCodexDecoder } from './codex-decoder.js';
 
@@ -58,20 +64,13 @@ function replayFixture(name: string): AgentEvent[] {
   return events;
 }
 
-const typesOf = (events: AgentEvent[]) => events.map((event) => event.type);
-const only = <T extends AgentEventType>(events: AgentEvent[], type: T) =>
-  events.filter((event): event is AgentEventOf<T> => event.type === type);
-const runEndOf = (events: AgentEvent[]) => only(events, 'run-end')[0];
 const bubblewrapWarning = /bubblewrap/;
 const warningsOf = (events: AgentEvent[]) =>
   only(events, 'warning')
     .map((warning) => warning.message)
     .filter((message) => !bubblewrapWarning.test(message));
 
-const fixtureNames = readdirSync(fixturesDirectory)
-  .filter((file) => file.endsWith('.jsonl'))
-  .map((file) => file.slice(0, -'.jsonl'.length))
-  .sort();
+const fixtureNames = listFixtureNames(fixturesDirectory);
 
 describe('createCodexDecoder on recorded Codex app-server transcripts', () => {
   it('has the fixtures recorded by scripts/record-transcript.mjs codex', () => {
@@ -88,14 +87,7 @@ describe('createCodexDecoder on recorded Codex app-server transcripts', () => {
     );
   });
 
-  it.each(fixtureNames)(
-    '%s: honours the provider event contract and matches its snapshot',
-    (name) => {
-      const events = replayFixture(name);
-      assertProviderEventContract(events);
-      expect(events).toMatchSnapshot();
-    },
-  );
+  itHonoursTheContractOnEveryFixture(fixtureNames, replayFixture);
 
   it('plain: starts with the thread, streams the echo and ends completed with usage', () => {
     const events = replayFixture('plain');

@@ -1,13 +1,10 @@
 import type { AgentEvent, RunEndEvent, Usage } from '../../events/index.js';
+import type { AgentDecoder } from '../kit/agent-decoder.js';
+import { createRunLifecycle } from '../kit/run-lifecycle.js';
+import { truncate } from '../kit/truncate-text.js';
 import { eventForServerRequest } from './codex-approvals.js';
 import type { CodexTranscriptEntry } from './codex-app-server-client.js';
-import {
-  isToolItem,
-  subjectOf,
-  toolCallFor,
-  toolResultFor,
-  truncate,
-} from './codex-item-events.js';
+import { isToolItem, subjectOf, toolCallFor, toolResultFor } from './codex-item-events.js';
 import { noticeFrom, planUpdateFrom } from './codex-notice-events.js';
 import { createCodexTranscriptReader, type CodexTranscriptMessage } from './codex-transcript.js';
 import {
@@ -45,14 +42,12 @@ export interface CodexDecoderOptions {
   provider: string;
 }
 
-export interface CodexDecoder {
-  /** One transcript line in (sent or received), the normalized events it means out. Never throws. */
-  push(entry: CodexTranscriptEntry): AgentEvent[];
-  /**
-   * After the connection ended (or the turn settled): closes the stream, emitting the
-   * `run-end` if none came yet; an interrupted turn takes its status from `outcome.aborted`.
-   */
-  flush(outcome: CodexProcessOutcome): AgentEvent[];
+/**
+ * One transcript line in (sent or received), the normalized events it means out. `flush` after
+ * the connection ended (or the turn settled); an interrupted turn takes its status from
+ * `outcome.aborted`.
+ */
+export interface CodexDecoder extends AgentDecoder<CodexTranscriptEntry, CodexProcessOutcome> {
   /** The turn is over (completed, failed or interrupted): nothing more is needed but `flush`. */
   readonly isSettled: boolean;
 }
@@ -67,65 +62,31 @@ export interface CodexDecoder {
 export function createCodexDecoder(options: CodexDecoderOptions): CodexDecoder {
   const facts: CodexTurnFacts = { text: '' };
   const transcript = createCodexTranscriptReader();
-  // Tool calls without a result yet, by call id: their tool names.
-  const openToolCalls = new Map<string, string>();
   const itemSubjects = new Map<string, string>();
   const messages: CodexAgentMessageItem[] = [];
   const messageDeltas = new Map<string, string>();
   let lastMessageId: string | undefined;
   let turnId: string | undefined;
   let resumeThreadId: string | undefined;
-  let hasStarted = false;
-  let hasEnded = false;
   let isInterrupted = false;
   let usageBaseline: CodexTokenUsageBreakdown | undefined;
   let lastError: CodexTurnError | undefined;
-  let warningsBeforeStart: AgentEvent[] = [];
   // Notifications naming a turn before turn/start answered with ours: a resumed thread replays
   // the token usage of its last turn there.
   let heldForTurn: { method: string; params: unknown }[] = [];
 
-  const start = (): AgentEvent[] => {
-    if (hasStarted) return [];
-    hasStarted = true;
-    const held = warningsBeforeStart;
-    warningsBeforeStart = [];
-    return [
-      {
-        type: 'run-start',
-        provider: options.provider,
-        nativeSessionId: facts.threadId ?? resumeThreadId,
-        model: facts.model,
-        cwd: options.cwd,
-      },
-      ...held,
-    ];
-  };
-
-  const end = (runEnd: RunEndEvent): AgentEvent[] => {
-    hasEnded = true;
-    // A tool still running when the turn ended (interrupted, crashed) gets a result anyway.
-    const unfinished = [...openToolCalls].map(([callId, toolName]): AgentEvent => ({
-      type: 'tool-result',
-      callId,
-      toolName,
-      output: '(did not finish: the turn ended first)',
-      isError: true,
-    }));
-    openToolCalls.clear();
-    return [
-      ...start(),
-      ...unfinished,
-      { ...runEnd, nativeSessionId: runEnd.nativeSessionId ?? resumeThreadId },
-    ];
-  };
-
-  const warn = (message: string): AgentEvent[] => {
-    const warning: AgentEvent = { type: 'warning', message };
-    if (hasStarted) return [warning];
-    warningsBeforeStart.push(warning);
-    return [];
-  };
+  // Warnings wait for the start, which carries the thread; a tool still running when the turn
+  // ended (interrupted, crashed) gets a result anyway.
+  const lifecycle = createRunLifecycle(() => ({
+    type: 'run-start',
+    provider: options.provider,
+    nativeSessionId: facts.threadId ?? resumeThreadId,
+    model: facts.model,
+    cwd: options.cwd,
+  }));
+  const { start, warn } = lifecycle;
+  const end = (runEnd: RunEndEvent): AgentEvent[] =>
+    lifecycle.end({ ...runEnd, nativeSessionId: runEnd.nativeSessionId ?? resumeThreadId });
 
   const isOtherThreadOrTurn = (params: unknown): boolean => {
     const { threadId, turnId: itsTurn } = (params ?? {}) as {
@@ -185,9 +146,9 @@ export function createCodexDecoder(options: CodexDecoderOptions): CodexDecoder {
       lastMessageId = item.id;
       return [];
     }
-    if (!isToolItem(item) || openToolCalls.has(item.id)) return [];
+    if (!isToolItem(item) || lifecycle.isToolOpen(item.id)) return [];
     const call = toolCallFor(item);
-    openToolCalls.set(item.id, call.toolName);
+    lifecycle.toolStarted(item.id, call.toolName);
     return [call];
   };
 
@@ -205,8 +166,8 @@ export function createCodexDecoder(options: CodexDecoderOptions): CodexDecoder {
       if (content) events.push({ type: 'reasoning', blockId: `${item.id}:content`, text: content });
       return events;
     }
-    const call = openToolCalls.has(item.id) ? [] : [toolCallFor(item)];
-    openToolCalls.delete(item.id);
+    const call = lifecycle.isToolOpen(item.id) ? [] : [toolCallFor(item)];
+    lifecycle.toolFinished(item.id);
     return [...call, ...toolResultFor(item)];
   };
 
@@ -335,19 +296,19 @@ export function createCodexDecoder(options: CodexDecoderOptions): CodexDecoder {
 
   return {
     push(entry) {
-      if (hasEnded) return [];
+      if (lifecycle.hasEnded) return [];
       const message = transcript.read(entry);
       return message === undefined ? [] : decode(message);
     },
 
     flush(outcome) {
-      if (hasEnded) return [];
+      if (lifecycle.hasEnded) return [];
       facts.text = facts.text || finalText(undefined);
       return end(runEndFromOutcome(outcome, facts, isInterrupted));
     },
 
     get isSettled() {
-      return hasEnded || isInterrupted;
+      return lifecycle.hasEnded || isInterrupted;
     },
   };
 }

@@ -1,3 +1,9 @@
+import {
+  buildChildEnvironment,
+  type BaseEnvironment,
+  type EnvironmentOverrides,
+} from '../kit/child-environment.js';
+
 /**
  * Variables a running Codex 0.169.0 sets for the commands it runs (seen in the environment of
  * its shell tool, and read back by the binary), or that its npm wrapper sets for the binary.
@@ -25,21 +31,13 @@ export const codexSessionVariables = [
 ] as const;
 
 /**
- * The child environment for one `codex app-server`: the base environment (the server's own
- * plus the nesting depth counter: API keys, CODEX_HOME, proxies and PATH stay) without the
+ * The child environment for one `codex app-server`: the base environment without the
  * variables of an enclosing Codex session, then the configured overrides, then `PWD` = cwd.
  */
 export function buildCodexEnvironment(
-  base: Readonly<Record<string, string | undefined>>,
-  overrides: Readonly<Record<string, string>> | undefined,
+  base: BaseEnvironment,
+  overrides: EnvironmentOverrides,
   cwd: string,
 ): Record<string, string> {
-  const removed: ReadonlySet<string> = new Set(codexSessionVariables);
-  const environment: Record<string, string> = {};
-  for (const [name, value] of Object.entries(base)) {
-    if (value !== undefined && !removed.has(name)) environment[name] = value;
-  }
-  Object.assign(environment, overrides);
-  environment.PWD = cwd;
-  return environment;
+  return buildChildEnvironment(base, { remove: codexSessionVariables, overrides, cwd });
 }

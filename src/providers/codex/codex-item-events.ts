@@ -1,8 +1,6 @@
 import type { AgentEvent, AgentEventOf } from '../../events/index.js';
+import { toolOutputLimit, truncate } from '../kit/truncate-text.js';
 import type { CodexThreadItem } from './codex-wire.js';
-
-/** Longest tool output kept in a `tool-result` event, in characters. */
-export const toolOutputLimit = 4000;
 
 type ToolItem = Exclude<CodexThreadItem, { type: 'agentMessage' } | { type: 'reasoning' }>;
 
@@ -141,9 +139,4 @@ function blockText(block: unknown): string {
   const { type, text } = block as { type?: unknown; text?: unknown };
   if (typeof text === 'string') return text;
   return typeof type === 'string' ? `[${type}]` : '';
-}
-
-export function truncate(text: string, limit: number): string {
-  if (text.length <= limit) return text;
-  return `${text.slice(0, limit)}… [${text.length - limit} more characters]`;
 }

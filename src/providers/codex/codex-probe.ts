@@ -1,9 +1,13 @@
 import { readPackageVersion } from '../../package-version.js';
-import type { ProviderProbe, ProviderSettings } from '../agent-provider.js';
+import type { ProviderProbe } from '../agent-provider.js';
+import type { CliFacts } from '../kit/probe-cli.js';
+import { probeCli } from '../kit/probe-cli.js';
+import { whenAborted } from '../kit/when-aborted.js';
 import { startCodexAppServer, type CodexAppServer } from './codex-app-server-process.js';
 import { buildCodexArgs, buildCodexInitializeParams } from './codex-args.js';
 import { codexAuthFrom } from './codex-auth.js';
-import { codexInstallHint, findCodexBinary, readCodexVersion } from './codex-binary.js';
+import { codexBinary } from './codex-binary.js';
+import type { CodexSettings } from './codex-definition.js';
 import { buildCodexEnvironment } from './codex-environment.js';
 
 // A fresh app-server answers initialize in ~80 ms (a cold CODEX_HOME ~350 ms more), and each
@@ -15,69 +19,44 @@ const questionTimeoutMs = 3000;
  * Binary, version, login state and models. The login state and models come from a short-lived
  * app-server (`account/read`, `config/read`, `model/list`). Never throws.
  */
-export async function probeCodex(
-  settings: ProviderSettings,
+export function probeCodex(
+  settings: CodexSettings,
   signal: AbortSignal | undefined,
 ): Promise<ProviderProbe> {
-  try {
-    const cwd = process.cwd();
-    const environment = buildCodexEnvironment(process.env, settings.env, cwd);
-    const searched: string[] = [];
-    const binaryPath = findCodexBinary({
-      configuredBinary: settings.binary,
-      environment,
-      searched,
-    });
-    if (binaryPath === undefined) {
-      return { available: false, auth: 'unknown', searched, reason: codexInstallHint };
-    }
-    const { version, failure } = await readCodexVersion(binaryPath, environment, signal);
-    if (version === undefined) {
-      return {
-        available: false,
-        auth: 'unknown',
-        binaryPath,
-        searched,
-        reason: `${failure}. ${codexInstallHint}`,
-      };
-    }
-    const server = await startCodexAppServer({
-      binary: binaryPath,
-      args: buildCodexArgs(settings.extraArgs),
-      cwd,
-      env: environment,
-      answer: (request) => ({
-        error: { code: -32601, message: `subagent-mcp does not support ${request.method}` },
-      }),
-    });
-    try {
-      const { auth, reason, models } = await askAppServer(server, environment, signal);
-      return {
-        available: true,
-        version,
-        auth,
-        binaryPath,
-        searched,
-        ...(reason ? { reason } : {}),
-        ...(models && models.length > 0 ? { models } : {}),
-      };
-    } finally {
-      await server.shutdown();
-    }
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { available: false, auth: 'unknown', reason: `Probing Codex failed: ${message}` };
-  }
+  const cwd = process.cwd();
+  const environment = buildCodexEnvironment(process.env, settings.env, cwd);
+  return probeCli({
+    agentName: 'Codex',
+    binary: codexBinary,
+    configuredBinary: settings.binary,
+    environment,
+    signal,
+    async inspect({ binaryPath }) {
+      const server = await startCodexAppServer({
+        binary: binaryPath,
+        args: buildCodexArgs(settings.extraArgs),
+        cwd,
+        env: environment,
+        answer: (request) => ({
+          error: { code: -32601, message: `subagent-mcp does not support ${request.method}` },
+        }),
+      });
+      try {
+        return await askAppServer(server, environment, signal);
+      } finally {
+        await server.shutdown();
+      }
+    },
+  });
 }
 
 async function askAppServer(
   server: CodexAppServer,
   environment: Record<string, string>,
   signal: AbortSignal | undefined,
-): Promise<Pick<ProviderProbe, 'auth' | 'reason' | 'models'>> {
+): Promise<CliFacts> {
   const { client } = server;
-  const stop = (): void => void server.shutdown();
-  signal?.addEventListener('abort', stop, { once: true });
+  const stopListening = whenAborted(signal, () => void server.shutdown());
   try {
     await client.request('initialize', buildCodexInitializeParams(readPackageVersion()), {
       timeoutMs: initializeTimeoutMs,
@@ -100,7 +79,7 @@ async function askAppServer(
     const message = error instanceof Error ? error.message : String(error);
     return { auth: 'unknown', reason: `Could not ask Codex for its login state: ${message}` };
   } finally {
-    signal?.removeEventListener('abort', stop);
+    stopListening();
   }
 }
 

@@ -1,7 +1,10 @@
 import type { AgentEvent } from '../../events/index.js';
-import { AgentError, toAgentError } from '../../errors/index.js';
+import { toAgentError, type AgentError } from '../../errors/index.js';
 import { readPackageVersion } from '../../package-version.js';
-import type { AgentProvider, ProviderRunRequest, ProviderSettings } from '../agent-provider.js';
+import type { AgentProvider, ProviderRunRequest } from '../agent-provider.js';
+import { requireBinary } from '../kit/binary-discovery.js';
+import { whenAborted } from '../kit/when-aborted.js';
+import { describeInstance, type ProviderIdentity } from '../provider-definition.js';
 import { answerCodexServerRequest } from './codex-approvals.js';
 import { startCodexAppServer } from './codex-app-server-process.js';
 import {
@@ -10,13 +13,13 @@ import {
   buildCodexThreadRequest,
   buildCodexTurnParams,
 } from './codex-args.js';
-import { codexInstallHint, findCodexBinary } from './codex-binary.js';
+import { codexBinary } from './codex-binary.js';
 import { createCodexDecoder } from './codex-decoder.js';
+import { codexDefinition, type CodexSettings } from './codex-definition.js';
 import { buildCodexEnvironment } from './codex-environment.js';
 import { probeCodex } from './codex-probe.js';
 import { codexThreadResultSchema, codexTurnResultSchema } from './codex-wire.js';
 
-const providerId = 'codex';
 // turn/interrupt is answered in ~10 ms and turn/completed follows within ~20 ms.
 const interruptGraceMs = 2000;
 const initializeTimeoutMs = 30_000;
@@ -25,23 +28,24 @@ const threadTimeoutMs = 120_000;
 const turnStartTimeoutMs = 30_000;
 
 /** The Codex adapter: one `codex app-server` process per turn, spoken to over JSON-RPC. */
-export function createCodexProvider(settings: ProviderSettings = {}): AgentProvider {
+export function createCodexProvider(
+  settings: CodexSettings = {},
+  identity: ProviderIdentity = codexDefinition,
+): AgentProvider {
   return {
-    id: providerId,
-    name: 'Codex',
-    capabilities: { resume: true, cancel: true, permissions: true, streamingText: true },
+    ...describeInstance(codexDefinition, identity),
     probe: (options) => probeCodex(settings, options?.signal),
-    run: (request) => runCodex(settings, request),
+    run: (request) => runCodex(settings, identity.id, request),
   };
 }
 
 async function* runCodex(
-  settings: ProviderSettings,
+  settings: CodexSettings,
+  providerId: string,
   request: ProviderRunRequest,
 ): AsyncGenerator<AgentEvent, void, undefined> {
   const environment = buildCodexEnvironment(request.environment, settings.env, request.cwd);
-  const binary = findCodexBinary({ configuredBinary: settings.binary, environment });
-  if (binary === undefined) throw new AgentError('provider_unavailable', codexInstallHint);
+  const binary = requireBinary(codexBinary, { configuredBinary: settings.binary, environment });
 
   const approvals = settings.approvals ?? 'decline';
   const server = await startCodexAppServer({
@@ -98,8 +102,7 @@ async function* runCodex(
     session.turnId = turnResult.turn.id;
   };
 
-  request.signal.addEventListener('abort', interrupt, { once: true });
-  if (request.signal.aborted) interrupt();
+  const stopListening = whenAborted(request.signal, interrupt);
   const driving = drive().catch((error: unknown) => {
     // A refusal is in the transcript, where the decoder reads it; a timeout or a crash is not.
     failure = toAgentError(error, 'agent_crashed');
@@ -117,7 +120,7 @@ async function* runCodex(
     const exit = await child.finished;
     yield* decoder.flush({ ...exit, stderrTail: server.stderrTail(), aborted, failure });
   } finally {
-    request.signal.removeEventListener('abort', interrupt);
+    stopListening();
     clearTimeout(interruptTimer);
     // Also reached when the consumer stops early: the agent must not outlive its run.
     await server.shutdown();

@@ -1,18 +1,14 @@
 import type { RunEndEvent, Usage } from '../../events/index.js';
-import type { AgentError } from '../../errors/index.js';
-import { errorForAbortReason, statusForAbortReason } from '../abort-status.js';
+import type { ProcessOutcome } from '../kit/agent-decoder.js';
+import { describeProcessExit, failedEnding, processEnding } from '../kit/run-endings.js';
+import { codexPeerName } from './codex-app-server-client.js';
 import type { CodexTokenUsageBreakdown, CodexTurnError } from './codex-wire.js';
 
-/** How the app-server ended, as the provider saw it. */
-export interface CodexProcessOutcome {
-  /** Set when the run's signal was aborted (we interrupted the turn or ended the process). */
-  aborted?: { reason: unknown };
-  /** A failure the transcript does not show (a request that timed out…). */
-  failure?: AgentError;
-  exitCode: number | null;
-  signal: string | null;
-  stderrTail: string;
-}
+/**
+ * How the app-server ended, as the provider saw it: `aborted` when we interrupted the turn or
+ * ended the process, `failure` for what the transcript does not show (a request that timed out…).
+ */
+export type CodexProcessOutcome = ProcessOutcome;
 
 /** What the decoder learned during the run, for the run-end. */
 export interface CodexTurnFacts {
@@ -21,8 +17,6 @@ export interface CodexTurnFacts {
   usage?: Usage;
   text: string;
 }
-
-const stderrInMessageLimit = 2000;
 
 // Failures of Codex itself rather than of the model API behind it.
 const localErrorInfos: ReadonlySet<string> = new Set([
@@ -103,17 +97,10 @@ export function runEndFromTurn(
     return { ...base(facts), status: 'completed', finishReason: { unified: 'stop', raw: status } };
   }
   if (status === 'interrupted') return undefined;
-  return {
-    ...base(facts),
-    status: 'failed',
-    finishReason: { unified: 'error', raw: status },
-    error: {
-      code: errorCodeFor(turnError),
-      message: turnError
-        ? describeCodexError(turnError)
-        : `Codex ended the turn with status ${status}.`,
-    },
-  };
+  const message = turnError
+    ? describeCodexError(turnError)
+    : `Codex ended the turn with status ${status}.`;
+  return { ...base(facts), ...failedEnding({ code: errorCodeFor(turnError), message }, status) };
 }
 
 /** The run-end for an interrupted turn, or a process that ended without finishing the turn. */
@@ -122,17 +109,8 @@ export function runEndFromOutcome(
   facts: CodexTurnFacts,
   wasInterrupted: boolean,
 ): RunEndEvent {
-  const ending = outcome.signal ?? `exit code ${outcome.exitCode}`;
-  const raw = wasInterrupted ? 'interrupted' : ending;
-  if (outcome.aborted) {
-    return {
-      ...base(facts),
-      status: statusForAbortReason(outcome.aborted.reason),
-      finishReason: { unified: 'interrupted', raw },
-      error: errorForAbortReason(outcome.aborted.reason),
-    };
-  }
-  if (wasInterrupted) {
+  const raw = wasInterrupted ? 'interrupted' : describeProcessExit(outcome);
+  if (wasInterrupted && !outcome.aborted) {
     return {
       ...base(facts),
       status: 'failed',
@@ -140,24 +118,7 @@ export function runEndFromOutcome(
       error: { code: 'agent_error', message: 'Codex interrupted the turn by itself.' },
     };
   }
-  if (outcome.failure) {
-    return {
-      ...base(facts),
-      status: 'failed',
-      finishReason: { unified: 'error', raw: ending },
-      error: { code: outcome.failure.code, message: outcome.failure.message },
-    };
-  }
-  const stderr = outcome.stderrTail.slice(-stderrInMessageLimit).trim();
-  return {
-    ...base(facts),
-    status: 'failed',
-    finishReason: { unified: 'error', raw: ending },
-    error: {
-      code: 'agent_crashed',
-      message: `Codex app-server ended (${ending}) before finishing the turn${stderr ? `: ${stderr}` : '.'}`,
-    },
-  };
+  return { ...base(facts), ...processEnding(codexPeerName, outcome, { abortedRaw: raw }) };
 }
 
 /** The run-end for a request of the run's set-up that Codex refused (unknown thread…). */
@@ -173,8 +134,6 @@ export function runEndFromRefusal(
       : `Codex refused ${method}`;
   return {
     ...base(facts),
-    status: 'failed',
-    finishReason: { unified: 'error', raw: method },
-    error: { code: 'agent_error', message: `${what}: ${message}` },
+    ...failedEnding({ code: 'agent_error', message: `${what}: ${message}` }, method),
   };
 }

@@ -3,7 +3,7 @@ import type {
   CodexServerRequest,
   CodexTranscriptEntry,
 } from './codex-app-server-client.js';
-import { truncate } from './codex-item-events.js';
+import { truncate } from '../kit/truncate-text.js';
 import { codexMessageSchema } from './codex-wire.js';
 
 /** One transcript line, read as what it is in the conversation. */

@@ -1,4 +1,5 @@
 export { createCodexProvider } from './codex-provider.js';
+export { codexDefinition, type CodexSettings } from './codex-definition.js';
 export {
   buildCodexArgs,
   buildCodexInitializeParams,

@@ -1,51 +1,32 @@
 import { readFileSync, realpathSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import {
-  findExecutableOnPath,
-  isExecutableFile,
-  nonEmpty,
-  readExecutableVersion,
-} from '../../process/index.js';
+import { discoverBinary, type BinaryLookup, type BinarySpec } from '../kit/binary-discovery.js';
+import { readCliVersion } from '../kit/probe-cli.js';
 
 /** What to tell a user who has no `gemini`. */
 export const geminiInstallHint =
   'Install Gemini CLI: npm i -g @google/gemini-cli (or set providers.gemini.binary)';
 
-export interface GeminiBinaryLookup {
-  /** `providers.gemini.binary` from the configuration: used as given. */
-  configuredBinary?: string;
-  /** Read for SUBAGENT_MCP_GEMINI_BIN, GEMINI_BIN and PATH. */
-  environment: Readonly<Record<string, string | undefined>>;
-  platform?: NodeJS.Platform;
-}
+const geminiPackage = '@google/gemini-cli';
 
 /**
- * The `gemini` executable to run: the configured path, then `SUBAGENT_MCP_GEMINI_BIN` or
- * `GEMINI_BIN`, then the bundle of the `@google/gemini-cli` package beside us (a Node script
- * with a `#!/usr/bin/env node` line), then `gemini` on PATH. `undefined` when there is none.
+ * Where `gemini` may be: the configured path, then `SUBAGENT_MCP_GEMINI_BIN` or `GEMINI_BIN`,
+ * then the bundle of the `@google/gemini-cli` package beside us (a Node script with a
+ * `#!/usr/bin/env node` line; 0.61.0 ships no native build), then `gemini` on PATH. The
+ * package's npm bin is a link to that same bundle, so there is no launcher to look behind; on
+ * Windows the `gemini.cmd` launcher on PATH starts it.
  */
-export function findGeminiBinary(lookup: GeminiBinaryLookup): string | undefined {
-  const explicit =
-    lookup.configuredBinary ??
-    nonEmpty(lookup.environment.SUBAGENT_MCP_GEMINI_BIN) ??
-    nonEmpty(lookup.environment.GEMINI_BIN);
-  if (explicit !== undefined) return explicit;
-  const platform = lookup.platform ?? process.platform;
-  return (
-    (platform === 'win32' ? undefined : findPackageBundle()) ??
-    findExecutableOnPath('gemini', lookup.environment.PATH ?? '', { platform })
-  );
-}
+export const geminiBinary: BinarySpec = {
+  providerId: 'gemini',
+  command: 'gemini',
+  npmPackage: geminiPackage,
+  packageScript: 'bundle/gemini.js',
+  installHint: geminiInstallHint,
+};
 
-function findPackageBundle(): string | undefined {
-  try {
-    const manifest = createRequire(import.meta.url).resolve('@google/gemini-cli/package.json');
-    const candidate = join(dirname(manifest), 'bundle', 'gemini.js');
-    return isExecutableFile(candidate) ? candidate : undefined;
-  } catch {
-    return undefined;
-  }
+/** The `gemini` executable to run (see {@link geminiBinary}); `undefined` when there is none. */
+export function findGeminiBinary(lookup: BinaryLookup): string | undefined {
+  return discoverBinary(geminiBinary, lookup).path;
 }
 
 /**
@@ -60,7 +41,7 @@ export async function readGeminiVersion(
 ): Promise<{ version?: string; failure?: string }> {
   const version = readPackageManifestVersion(binary);
   if (version !== undefined) return { version };
-  return readExecutableVersion(binary, environment, signal);
+  return readCliVersion(binary, environment, signal);
 }
 
 function readPackageManifestVersion(binary: string): string | undefined {
@@ -73,7 +54,7 @@ function readPackageManifestVersion(binary: string): string | undefined {
       name?: unknown;
       version?: unknown;
     };
-    return manifest.name === '@google/gemini-cli' && typeof manifest.version === 'string'
+    return manifest.name === geminiPackage && typeof manifest.version === 'string'
       ? manifest.version
       : undefined;
   } catch {

@@ -2,64 +2,35 @@
  * The decoder on transcripts recorded from the real Gemini CLI by
  * scripts/record-transcript.mjs (see each fixture's .meta.json for argv, exit and version).
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AgentEvent, AgentEventOf, AgentEventType } from '../../events/index.js';
-import { assertProviderEventContract } from '../../../test/support/provider-contract.js';
+import type { AgentEvent } from '../../events/index.js';
+import {
+  itHonoursTheContractOnEveryFixture,
+  listFixtureNames,
+  only,
+  replayLineFixture,
+  runEndOf,
+  typesOf,
+} from '../../../test/support/decoder-fixtures.js';
 import { createGeminiDecoder } from './gemini-decoder.js';
 
 const fixturesDirectory = join(import.meta.dirname, '__fixtures__');
 
-interface FixtureMeta {
-  geminiVersion: string;
-  interrupted: boolean;
-  exitCode: number | null;
-  signal: string | null;
-  stderrTail: string;
-}
-
-/** Replays a recorded fixture as the provider would: lines until the run ends, then the outcome. */
-function replayFixture(name: string): AgentEvent[] {
-  const meta = JSON.parse(
-    readFileSync(join(fixturesDirectory, `${name}.meta.json`), 'utf8'),
-  ) as FixtureMeta;
-  const decoder = createGeminiDecoder({ cwd: '<CWD>', provider: 'gemini' });
-  const lines = readFileSync(join(fixturesDirectory, `${name}.jsonl`), 'utf8').split('\n');
-  return [
-    ...lines.flatMap((line) => decoder.push(line)),
-    ...decoder.flush({
-      exitCode: meta.exitCode,
-      signal: meta.signal,
-      stderrTail: meta.stderrTail,
-      aborted: meta.interrupted ? { reason: undefined } : undefined,
-    }),
-  ];
-}
-
-const typesOf = (events: AgentEvent[]) => events.map((event) => event.type);
-const only = <T extends AgentEventType>(events: AgentEvent[], type: T) =>
-  events.filter((event): event is AgentEventOf<T> => event.type === type);
-const runEndOf = (events: AgentEvent[]) => only(events, 'run-end')[0];
-
-const fixtureNames = readdirSync(fixturesDirectory)
-  .filter((file) => file.endsWith('.jsonl'))
-  .map((file) => file.slice(0, -'.jsonl'.length))
-  .sort();
+const replayFixture = (name: string): AgentEvent[] =>
+  replayLineFixture(
+    fixturesDirectory,
+    name,
+    createGeminiDecoder({ cwd: '<CWD>', provider: 'gemini' }),
+  );
+const fixtureNames = listFixtureNames(fixturesDirectory);
 
 describe('createGeminiDecoder on recorded Gemini CLI transcripts', () => {
   it('has the fixtures recorded by scripts/record-transcript.mjs', () => {
     expect(fixtureNames.length).toBeGreaterThanOrEqual(11);
   });
 
-  it.each(fixtureNames)(
-    '%s: honours the provider event contract and matches its snapshot',
-    (name) => {
-      const events = replayFixture(name);
-      assertProviderEventContract(events);
-      expect(events).toMatchSnapshot();
-    },
-  );
+  itHonoursTheContractOnEveryFixture(fixtureNames, replayFixture);
 
   it('plain: streams the echo and ends completed with usage', () => {
     const events = replayFixture('plain');

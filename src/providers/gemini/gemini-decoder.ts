@@ -1,4 +1,8 @@
 import type { AgentEvent } from '../../events/index.js';
+import type { AgentDecoder } from '../kit/agent-decoder.js';
+import { readJsonLine, type JsonLineReader } from '../kit/json-lines.js';
+import { createRunLifecycleFromFacts } from '../kit/run-lifecycle.js';
+import { toolOutputLimit, truncate } from '../kit/truncate-text.js';
 import {
   runEndFromResult,
   runEndWithoutResult,
@@ -6,7 +10,7 @@ import {
   type GeminiProcessOutcome,
   type GeminiTurnFacts,
 } from './gemini-run-end.js';
-import { fileChangeFor, toolOutputLimit, truncate } from './gemini-tool-events.js';
+import { fileChangeFor } from './gemini-tool-events.js';
 import {
   geminiLineSchema,
   isKnownGeminiLine,
@@ -15,20 +19,27 @@ import {
   type GeminiToolResultLine,
 } from './gemini-wire.js';
 
+const geminiLines: JsonLineReader<GeminiLine> = {
+  agentName: 'Gemini CLI',
+  schema: geminiLineSchema,
+  isKnown: isKnownGeminiLine,
+};
+
 export interface GeminiDecoderOptions {
   /** The working directory the run was started in (reported by `run-start`). */
   cwd: string;
   provider: string;
 }
 
-export interface GeminiDecoder {
-  /** One stdout line in, the normalized events it means out. Never throws. */
-  push(line: string): AgentEvent[];
-  /** After the process ended: closes the stream, emitting the `run-end` if none came yet. */
-  flush(outcome: GeminiProcessOutcome): AgentEvent[];
-  /** True once the `run-end` was emitted: the turn is over, whatever the process still does. */
+/**
+ * One stdout line in, the normalized events it means out; flushed with the process outcome.
+ * Settled (`isSettled`, also `hasEnded`) once the `run-end` was emitted: the turn is over,
+ * whatever the process still does.
+ */
+export type GeminiDecoder = AgentDecoder<string, GeminiProcessOutcome> & {
+  readonly isSettled: boolean;
   readonly hasEnded: boolean;
-}
+};
 
 /**
  * Turns Gemini CLI's stream-json lines into normalized events: exactly one `run-start` first
@@ -40,31 +51,12 @@ export interface GeminiDecoder {
 export function createGeminiDecoder(options: GeminiDecoderOptions): GeminiDecoder {
   const facts: GeminiTurnFacts = { answerText: '' };
   const toolCalls = new Map<string, { toolName: string; input: unknown }>();
-  let hasStarted = false;
-  let hasEnded = false;
   let blockCount = 0;
   let openBlock: { id: string; text: string } | undefined;
   let pendingResult: GeminiResultLine | undefined;
-  let warningsBeforeStart: AgentEvent[] = [];
-
-  const start = (nativeSessionId?: string, model?: string): AgentEvent[] => {
-    if (hasStarted) return [];
-    hasStarted = true;
-    facts.nativeSessionId ??= nativeSessionId;
-    facts.model ??= model;
-    const held = warningsBeforeStart;
-    warningsBeforeStart = [];
-    return [
-      {
-        type: 'run-start',
-        provider: options.provider,
-        nativeSessionId: facts.nativeSessionId,
-        model: facts.model,
-        cwd: options.cwd,
-      },
-      ...held,
-    ];
-  };
+  const lifecycle = createRunLifecycleFromFacts(options, facts);
+  // Warnings about lines before `init` wait for it, so run-start still carries the session.
+  const { startWith: start, withStart } = lifecycle;
 
   const closeBlock = (): AgentEvent[] => {
     const block = openBlock;
@@ -89,6 +81,7 @@ export function createGeminiDecoder(options: GeminiDecoderOptions): GeminiDecode
   const decodeToolResult = (line: GeminiToolResultLine): AgentEvent[] => {
     const call = toolCalls.get(line.tool_id);
     if (!call) return [];
+    lifecycle.toolFinished(line.tool_id);
     const isError = line.status !== 'success';
     const output = line.output ?? line.error?.message ?? '';
     const change = isError ? undefined : fileChangeFor(call.toolName, call.input);
@@ -107,16 +100,15 @@ export function createGeminiDecoder(options: GeminiDecoderOptions): GeminiDecode
   const decodeResult = (line: GeminiResultLine): AgentEvent[] => {
     const usage = usageFromStats(line.stats);
     const events: AgentEvent[] = [
+      ...start(),
       ...closeBlock(),
       ...(usage ? [{ type: 'usage', usage } as const] : []),
     ];
-    if (line.status === 'success') {
-      hasEnded = true;
-      events.push(runEndFromResult(line, facts));
-    } else {
+    if (line.status !== 'success') {
       pendingResult = line;
+      return events;
     }
-    return events;
+    return [...events, ...lifecycle.end(runEndFromResult(line, facts))];
   };
 
   const decode = (line: GeminiLine): AgentEvent[] => {
@@ -127,6 +119,7 @@ export function createGeminiDecoder(options: GeminiDecoderOptions): GeminiDecode
         return line.role === 'assistant' ? appendText(line.content, line.delta === true) : [];
       case 'tool_use':
         toolCalls.set(line.tool_id, { toolName: line.tool_name, input: line.parameters });
+        lifecycle.toolStarted(line.tool_id, line.tool_name);
         return [
           ...closeBlock(),
           {
@@ -149,50 +142,30 @@ export function createGeminiDecoder(options: GeminiDecoderOptions): GeminiDecode
     }
   };
 
-  const withStart = (events: AgentEvent[]): AgentEvent[] => {
-    if (hasStarted || events.length === 0) return events;
-    if (events.every((event) => event.type === 'warning')) {
-      warningsBeforeStart.push(...events);
-      return [];
-    }
-    return [...start(), ...events];
-  };
-
   return {
+    get isSettled() {
+      return lifecycle.hasEnded;
+    },
     get hasEnded() {
-      return hasEnded;
+      return lifecycle.hasEnded;
     },
 
     push(text) {
-      if (hasEnded || pendingResult) return [];
-      const trimmed = text.trim();
-      if (trimmed === '') return [];
-      let value: unknown;
-      try {
-        value = JSON.parse(trimmed);
-      } catch {
-        const warning = `Gemini CLI printed a line that is not JSON: ${truncate(trimmed, 200)}`;
-        return withStart([{ type: 'warning', message: warning }]);
-      }
-      if (!isKnownGeminiLine(value)) return [];
-      const parsed = geminiLineSchema.safeParse(value);
-      if (!parsed.success) {
-        const kind = String((value as { type: unknown }).type);
-        const warning = `Could not read a Gemini CLI "${kind}" line: ${truncate(parsed.error.message, 300)}`;
-        return withStart([{ type: 'warning', message: warning }]);
-      }
-      return withStart(decode(parsed.data));
+      if (lifecycle.hasEnded || pendingResult) return [];
+      const reading = readJsonLine(text, geminiLines);
+      if (reading === undefined) return [];
+      if ('warning' in reading) return withStart([reading.warning]);
+      return withStart(decode(reading.line));
     },
 
     flush(outcome) {
-      if (hasEnded) return [];
-      hasEnded = true;
+      if (lifecycle.hasEnded) return [];
       const closing = closeBlock();
       const end =
         pendingResult && !outcome.aborted
           ? runEndFromResult(pendingResult, facts)
           : runEndWithoutResult(outcome, facts);
-      return [...start(), ...closing, end];
+      return [...start(), ...closing, ...lifecycle.end(end)];
     },
   };
 }

@@ -1,3 +1,9 @@
+import {
+  buildChildEnvironment,
+  type BaseEnvironment,
+  type EnvironmentOverrides,
+} from '../kit/child-environment.js';
+
 /**
  * Variables a running Gemini CLI (0.61.0) sets for the processes it starts: its shell tool
  * (`GEMINI_CLI=1`) and its hooks (project, plans and working directories, session id, and
@@ -30,20 +36,18 @@ export const geminiDefaultVariables = {
  * The child environment for one `gemini` run: the base environment (the server's own plus the
  * nesting depth counter: API keys, GEMINI_CLI_HOME, proxies and PATH stay) without the
  * variables of an enclosing Gemini CLI session, then our defaults, then the configured
- * overrides, then `extra` (the run's marker), then `PWD` = cwd.
+ * overrides, then `extra`, then `PWD` = cwd.
  */
 export function buildGeminiEnvironment(
-  base: Readonly<Record<string, string | undefined>>,
-  overrides: Readonly<Record<string, string>> | undefined,
+  base: BaseEnvironment,
+  overrides: EnvironmentOverrides,
   cwd: string,
   extra: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
-  const removed = new Set<string>(geminiSessionVariables);
-  const environment: Record<string, string> = {};
-  for (const [name, value] of Object.entries(base)) {
-    if (value !== undefined && !removed.has(name)) environment[name] = value;
-  }
-  Object.assign(environment, geminiDefaultVariables, overrides, extra);
-  environment.PWD = cwd;
-  return environment;
+  return buildChildEnvironment(base, {
+    remove: geminiSessionVariables,
+    defaults: geminiDefaultVariables,
+    overrides: { ...overrides, ...extra },
+    cwd,
+  });
 }

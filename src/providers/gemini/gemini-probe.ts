@@ -1,33 +1,34 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { AuthState, ProviderProbe, ProviderSettings } from '../agent-provider.js';
-import { findGeminiBinary, geminiInstallHint, readGeminiVersion } from './gemini-binary.js';
+import type { AuthState, ProviderProbe } from '../agent-provider.js';
+import { probeCli } from '../kit/probe-cli.js';
+import { geminiBinary, readGeminiVersion } from './gemini-binary.js';
+import type { GeminiSettings } from './gemini-definition.js';
 import { buildGeminiEnvironment } from './gemini-environment.js';
 
 export const geminiLoginHint =
   'Set GEMINI_API_KEY, or log in with `gemini` (Sign in with Google), or configure Vertex AI ' +
   '(GOOGLE_GENAI_USE_VERTEXAI=true with GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION, or GOOGLE_API_KEY)';
 
-/** Binary, version and how Gemini CLI will authenticate. Never throws. */
-export async function probeGemini(
-  settings: ProviderSettings,
+/**
+ * Binary, version and how Gemini CLI will authenticate, without running it: the version comes
+ * from the package manifest behind the bundle when it can. Never throws.
+ */
+export function probeGemini(
+  settings: GeminiSettings,
   signal: AbortSignal | undefined,
 ): Promise<ProviderProbe> {
-  try {
-    const environment = buildGeminiEnvironment(process.env, settings.env, process.cwd());
-    const { auth, reason: authReason } = detectGeminiAuth(environment);
-    const binaryPath = findGeminiBinary({ configuredBinary: settings.binary, environment });
-    if (binaryPath === undefined) return { available: false, auth, reason: geminiInstallHint };
-    const { version, failure } = await readGeminiVersion(binaryPath, environment, signal);
-    if (version === undefined) {
-      return { available: false, auth, binaryPath, reason: `${failure}. ${geminiInstallHint}` };
-    }
-    return { available: true, version, auth, binaryPath, reason: authReason };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { available: false, auth: 'unknown', reason: `Probing Gemini CLI failed: ${message}` };
-  }
+  const environment = buildGeminiEnvironment(process.env, settings.env, process.cwd());
+  return probeCli({
+    agentName: 'Gemini CLI',
+    binary: geminiBinary,
+    configuredBinary: settings.binary,
+    environment,
+    signal,
+    readVersion: readGeminiVersion,
+    readAuth: () => detectGeminiAuth(environment),
+  });
 }
 
 /**

@@ -1,16 +1,10 @@
-import type { AgentErrorCode } from '../../errors/index.js';
 import type { RunEndEvent, Usage } from '../../events/index.js';
-import { errorForAbortReason, statusForAbortReason } from '../abort-status.js';
+import type { ProcessOutcome } from '../kit/agent-decoder.js';
+import { failedEnding, processEnding, type ExitCodeMeanings } from '../kit/run-endings.js';
 import type { GeminiResultLine, GeminiStats } from './gemini-wire.js';
 
 /** How the `gemini` process ended, as the provider saw it. */
-export interface GeminiProcessOutcome {
-  /** Set when the run's signal was aborted (we interrupted gemini). */
-  aborted?: { reason: unknown };
-  exitCode: number | null;
-  signal: string | null;
-  stderrTail: string;
-}
+export type GeminiProcessOutcome = ProcessOutcome;
 
 /** What the decoder learned during the turn, for the run-end. */
 export interface GeminiTurnFacts {
@@ -20,7 +14,6 @@ export interface GeminiTurnFacts {
   answerText: string;
 }
 
-const stderrInMessageLimit = 2000;
 /** Lines Gemini CLI 0.61.0 prints on stderr in every run; they explain no failure. */
 const stderrNoise: readonly RegExp[] = [
   /^Warning: (Basic terminal detected|256-color support not detected)/,
@@ -33,7 +26,7 @@ const stderrNoise: readonly RegExp[] = [
  * Gemini CLI 0.61.0 exit codes for failures it reports only on stderr, before or instead of a
  * `result` line (`FatalError` subclasses). An API failure exits with the HTTP status mod 256.
  */
-const exitCodeErrors: ReadonlyMap<number, { code: AgentErrorCode; reason: string }> = new Map([
+const geminiExitCodes: ExitCodeMeanings = new Map([
   [41, { code: 'provider_unavailable', reason: 'could not authenticate' }],
   [42, { code: 'agent_error', reason: 'refused its input' }],
   [44, { code: 'provider_unavailable', reason: 'could not start its sandbox' }],
@@ -68,13 +61,8 @@ export function runEndFromResult(result: GeminiResultLine, facts: GeminiTurnFact
   }
   const message =
     result.error?.message ?? `Gemini CLI ended the turn with status ${result.status}.`;
-  const isApiError = message.startsWith('[API Error');
-  return {
-    ...base,
-    status: 'failed',
-    finishReason: { unified: 'error', raw: result.error?.type ?? result.status },
-    error: { code: isApiError ? 'upstream_error' : 'agent_error', message },
-  };
+  const code = message.startsWith('[API Error') ? 'upstream_error' : 'agent_error';
+  return { ...base, ...failedEnding({ code, message }, result.error?.type ?? result.status) };
 }
 
 /** The run-end for a process that ended without a `result` line (an interrupt ends it so). */
@@ -82,32 +70,16 @@ export function runEndWithoutResult(
   outcome: GeminiProcessOutcome,
   facts: GeminiTurnFacts,
 ): RunEndEvent {
-  const base = {
-    type: 'run-end' as const,
+  return {
+    type: 'run-end',
     text: facts.answerText,
     nativeSessionId: facts.nativeSessionId,
     model: facts.model,
-  };
-  const ending = outcome.signal === null ? `exit code ${outcome.exitCode}` : outcome.signal;
-  if (outcome.aborted) {
-    return {
-      ...base,
-      status: statusForAbortReason(outcome.aborted.reason),
-      finishReason: { unified: 'interrupted', raw: ending },
-      error: errorForAbortReason(outcome.aborted.reason),
-    };
-  }
-  const stderr = withoutNoise(outcome.stderrTail).slice(-stderrInMessageLimit).trim();
-  const known = outcome.exitCode === null ? undefined : exitCodeErrors.get(outcome.exitCode);
-  const what = known ? `Gemini CLI ${known.reason}` : 'Gemini CLI ended';
-  return {
-    ...base,
-    status: 'failed',
-    finishReason: { unified: 'error', raw: ending },
-    error: {
-      code: known?.code ?? 'agent_crashed',
-      message: `${what} (${ending}) before finishing the turn${stderr ? `: ${stderr}` : '.'}`,
-    },
+    ...processEnding(
+      'Gemini CLI',
+      { ...outcome, stderrTail: withoutNoise(outcome.stderrTail) },
+      { exitCodes: geminiExitCodes },
+    ),
   };
 }
 

@@ -1,13 +1,5 @@
 import type { AgentEventOf } from '../../events/index.js';
 
-/** Longest tool output kept in a `tool-result` event, in characters. */
-export const toolOutputLimit = 4000;
-
-export function truncate(text: string, limit: number): string {
-  if (text.length <= limit) return text;
-  return `${text.slice(0, limit)}… [${text.length - limit} more characters]`;
-}
-
 /**
  * The file a successful editing tool call changed (Gemini CLI 0.61.0 tools: `write_file`
  * creates or replaces a file, `replace` edits one; both take `file_path`). write_file does not

@@ -1,3 +1,4 @@
+export { opencodeDefinition, type OpencodeSettings } from './opencode-definition.js';
 export {
   createOpencodeProvider,
   type OpencodeProvider,

@@ -1,5 +1,5 @@
 import type { AgentEventOf } from '../../events/index.js';
-import type { ApprovalPolicy } from '../agent-provider.js';
+import type { ApprovalPolicy } from '../kit/provider-settings.js';
 import type { OpencodePermissionAsked, OpencodeQuestionAsked } from './opencode-wire.js';
 
 /** What we send opencode for a request: where, and the body. */

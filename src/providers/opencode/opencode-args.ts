@@ -106,16 +106,22 @@ export function buildOpencodeSessionBody(options: {
   return { title: `subagent: ${title || 'task'}`, permission: [...options.rules] };
 }
 
-/** The body of `POST /session/:id/prompt_async`: the prompt, the model, the instructions. */
+/** The body of `POST /session/:id/prompt_async`. */
+export interface OpencodePromptBody {
+  parts: { type: 'text'; text: string }[];
+  model?: { providerID: string; modelID: string };
+  system?: string;
+}
+
+/**
+ * The prompt body of a turn: the prompt, the model, the instructions. Throws
+ * `AgentError('invalid_input')` for a model name without a provider.
+ */
 export function buildOpencodePromptBody(options: {
   prompt: string;
   model?: string;
   instructions?: string;
-}): {
-  parts: { type: 'text'; text: string }[];
-  model?: { providerID: string; modelID: string };
-  system?: string;
-} {
+}): OpencodePromptBody {
   return {
     parts: [{ type: 'text', text: options.prompt }],
     ...(options.model === undefined ? {} : { model: parseOpencodeModel(options.model) }),

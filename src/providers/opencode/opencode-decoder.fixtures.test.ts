@@ -3,13 +3,19 @@
  * `scripts/record-transcript.mjs opencode` (each fixture's .meta.json has the version, the
  * session, the outcome and the events the provider emitted while recording).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AgentEvent, AgentEventOf, AgentEventType } from '../../events/index.js';
+import type { AgentEvent } from '../../events/index.js';
 import { AgentError } from '../../errors/index.js';
-import { assertProviderEventContract } from '../../../test/support/provider-contract.js';
-import type { ApprovalPolicy } from '../agent-provider.js';
+import {
+  itHonoursTheContractOnEveryFixture,
+  listFixtureNames,
+  only,
+  runEndOf,
+  typesOf,
+} from '../../../test/support/decoder-fixtures.js';
+import type { ApprovalPolicy } from '../kit/provider-settings.js';
 import { createOpencodeDecoder } from './opencode-decoder.js';
 
 const fixturesDirectory = join(import.meta.dirname, '__fixtures__');
@@ -65,15 +71,7 @@ function replayFixture(name: string): AgentEvent[] {
   return events;
 }
 
-const only = <T extends AgentEventType>(events: AgentEvent[], type: T) =>
-  events.filter((event): event is AgentEventOf<T> => event.type === type);
-const runEndOf = (events: AgentEvent[]) => only(events, 'run-end')[0];
-const typesOf = (events: AgentEvent[]) => events.map((event) => event.type);
-
-const fixtureNames = readdirSync(fixturesDirectory)
-  .filter((file) => file.endsWith('.jsonl'))
-  .map((file) => file.slice(0, -'.jsonl'.length))
-  .sort();
+const fixtureNames = listFixtureNames(fixturesDirectory);
 
 describe('createOpencodeDecoder on recorded opencode serve transcripts', () => {
   it('has the fixtures recorded by scripts/record-transcript.mjs opencode from 1.18.33', () => {
@@ -92,14 +90,7 @@ describe('createOpencodeDecoder on recorded opencode serve transcripts', () => {
     for (const name of fixtureNames) expect(readMeta(name).opencodeVersion).toBe('1.18.33');
   });
 
-  it.each(fixtureNames)(
-    '%s: honours the provider event contract and matches its snapshot',
-    (name) => {
-      const events = replayFixture(name);
-      assertProviderEventContract(events);
-      expect(events).toMatchSnapshot();
-    },
-  );
+  itHonoursTheContractOnEveryFixture(fixtureNames, replayFixture);
 
   it.each(fixtureNames)('%s: gives the events the provider gave while recording', (name) => {
     expect(replayFixture(name)).toEqual(readMeta(name).events);

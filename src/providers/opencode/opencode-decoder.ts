@@ -1,5 +1,8 @@
 import type { AgentEvent, Usage } from '../../events/index.js';
-import type { ApprovalPolicy } from '../agent-provider.js';
+import type { AgentDecoder } from '../kit/agent-decoder.js';
+import { createRunLifecycle } from '../kit/run-lifecycle.js';
+import { truncate } from '../kit/truncate-text.js';
+import type { ApprovalPolicy } from '../kit/provider-settings.js';
 import {
   permissionRequestEvent,
   questionRequestEvent,
@@ -12,7 +15,6 @@ import {
   planUpdateFrom,
   toolCallFor,
   toolResultFor,
-  truncate,
 } from './opencode-part-events.js';
 import {
   buildOpencodeRunEnd,
@@ -47,15 +49,15 @@ export interface OpencodeDecoderOptions {
   model?: string;
 }
 
-export interface OpencodeDecoder {
+/**
+ * One `/event` data payload in, the normalized events it means out; `flush` closes the stream:
+ * results for unfinished tools, then the `run-end`.
+ */
+export interface OpencodeDecoder extends AgentDecoder<string, OpencodeTurnOutcome> {
   /** The `run-start`, once; `push` and `flush` emit it first when it has not been taken yet. */
   start(): AgentEvent[];
-  /** One `/event` data payload in, the normalized events it means out. Never throws. */
-  push(data: string): AgentEvent[];
   /** The replies owed for the permission and question requests pushed since the last call. */
   takeReplies(): OpencodeReply[];
-  /** Closes the stream: results for unfinished tools, then the `run-end`. */
-  flush(outcome: OpencodeTurnOutcome): AgentEvent[];
   /** The turn ended (`session.idle` after it started): nothing more is needed but `flush`. */
   readonly isSettled: boolean;
 }
@@ -82,14 +84,12 @@ export function createOpencodeDecoder(options: OpencodeDecoderOptions): Opencode
   const messages = new Map<string, TurnMessage>();
   const partTypes = new Map<string, string>();
   const finishedParts = new Set<string>();
+  // Every tool call emitted, with its name; the lifecycle knows which are still running.
   const toolNames = new Map<string, string>();
-  const finishedTools = new Set<string>();
   const steps = new Map<string, OpencodeStepUsage>();
   let replies: OpencodeReply[] = [];
   let lastPlan: string | undefined;
   let isTurnStarted = false;
-  let hasStarted = false;
-  let hasEnded = false;
   const facts: OpencodeTurnFacts = {
     sessionId: options.sessionId,
     text: '',
@@ -97,27 +97,21 @@ export function createOpencodeDecoder(options: OpencodeDecoderOptions): Opencode
     isIdle: false,
   };
 
-  const start = (): AgentEvent[] => {
-    if (hasStarted) return [];
-    hasStarted = true;
-    return [
-      {
-        type: 'run-start',
-        provider: options.provider,
-        nativeSessionId: options.sessionId,
-        ...(options.model === undefined ? {} : { model: options.model }),
-        cwd: options.cwd,
-      },
-    ];
-  };
-
-  const warn = (message: string): AgentEvent[] => [{ type: 'warning', message }];
+  const lifecycle = createRunLifecycle(() => ({
+    type: 'run-start',
+    provider: options.provider,
+    nativeSessionId: options.sessionId,
+    ...(options.model === undefined ? {} : { model: options.model }),
+    cwd: options.cwd,
+  }));
+  const { start, warn } = lifecycle;
 
   const usage = (): Usage | undefined => sumOpencodeUsage(steps.values());
 
   const decodeTool = (part: OpencodePart): AgentEvent[] => {
     const { callID: callId, state } = part;
-    if (callId === undefined || state === undefined || finishedTools.has(callId)) return [];
+    if (callId === undefined || state === undefined) return [];
+    if (toolNames.has(callId) && !lifecycle.isToolOpen(callId)) return [];
     // The name can change after `pending` (an unknown tool becomes `invalid`).
     if (state.status === 'pending') return [];
     const events: AgentEvent[] = [];
@@ -125,10 +119,11 @@ export function createOpencodeDecoder(options: OpencodeDecoderOptions): Opencode
     if (toolName === undefined) {
       toolName = part.tool ?? 'unknown';
       toolNames.set(callId, toolName);
+      lifecycle.toolStarted(callId, toolName);
       events.push(toolCallFor(callId, toolName, state.input));
     }
     if (state.status !== 'completed' && state.status !== 'error') return events;
-    finishedTools.add(callId);
+    lifecycle.toolFinished(callId);
     events.push(toolResultFor(callId, toolName, state));
     events.push(...fileChangesFor(toolName, state, options.cwd));
     if (toolName === 'todowrite' && state.status === 'completed') {
@@ -304,7 +299,7 @@ export function createOpencodeDecoder(options: OpencodeDecoderOptions): Opencode
     start,
 
     push(data) {
-      if (hasEnded || facts.isIdle) return [];
+      if (lifecycle.hasEnded || facts.isIdle) return [];
       return [...start(), ...decodePayload(data)];
     },
 
@@ -315,27 +310,17 @@ export function createOpencodeDecoder(options: OpencodeDecoderOptions): Opencode
     },
 
     flush(outcome) {
-      if (hasEnded) return [];
-      hasEnded = true;
-      const unfinished = [...toolNames]
-        .filter(([callId]) => !finishedTools.has(callId))
-        .map(([callId, toolName]): AgentEvent => ({
-          type: 'tool-result',
-          callId,
-          toolName,
-          output: '(did not finish: the turn ended first)',
-          isError: true,
-        }));
+      if (lifecycle.hasEnded) return [];
       const last = lastAssistant();
       facts.text = [...(last?.text.values() ?? [])].join('\n\n');
       facts.model = last?.model ?? options.model;
       facts.finish = last?.finish;
       facts.usage = usage();
-      return [...start(), ...unfinished, buildOpencodeRunEnd(facts, outcome)];
+      return lifecycle.end(buildOpencodeRunEnd(facts, outcome));
     },
 
     get isSettled() {
-      return facts.isIdle || hasEnded;
+      return facts.isIdle || lifecycle.hasEnded;
     },
   };
 }

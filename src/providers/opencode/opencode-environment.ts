@@ -1,3 +1,9 @@
+import {
+  buildChildEnvironment,
+  type BaseEnvironment,
+  type EnvironmentOverrides,
+} from '../kit/child-environment.js';
+
 /**
  * Variables a running opencode 1.18.33 sets for every process it starts (its bash tool, PTYs,
  * MCP servers — such as this server — and workspace children), found in the binary and in the
@@ -29,16 +35,10 @@ export const opencodeServerUsername = 'opencode';
  * overrides. {@link withServerCredentials} adds the credentials; `PWD` is set at spawn.
  */
 export function buildOpencodeEnvironment(
-  base: Readonly<Record<string, string | undefined>>,
-  overrides: Readonly<Record<string, string>> | undefined,
+  base: BaseEnvironment,
+  overrides: EnvironmentOverrides,
 ): Record<string, string> {
-  const removed: ReadonlySet<string> = new Set(opencodeSessionVariables);
-  const environment: Record<string, string> = {};
-  for (const [name, value] of Object.entries(base)) {
-    if (value !== undefined && !removed.has(name)) environment[name] = value;
-  }
-  Object.assign(environment, overrides);
-  return environment;
+  return buildChildEnvironment(base, { remove: opencodeSessionVariables, overrides });
 }
 
 /** The environment with our server's Basic-auth credentials, which nothing may override. */

@@ -1,16 +1,12 @@
 import { isAbsolute, join } from 'node:path';
 import type { AgentEvent, AgentEventOf } from '../../events/index.js';
+import { truncate } from '../kit/truncate-text.js';
 import { opencodeTodoSchema, type OpencodeToolState } from './opencode-wire.js';
 
 const toolOutputLimit = 8000;
 
 type FileChange = AgentEventOf<'file-change'>;
 type PlanUpdate = AgentEventOf<'plan-update'>;
-
-export function truncate(text: string, limit: number): string {
-  if (text.length <= limit) return text;
-  return `${text.slice(0, limit)}… [${text.length - limit} more characters]`;
-}
 
 /** The `tool-result` of a finished tool part (`completed` or `error`). */
 export function toolResultFor(

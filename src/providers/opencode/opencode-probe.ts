@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { basicAuthorization } from '../../http/index.js';
-import type { ProviderProbe, ProviderSettings } from '../agent-provider.js';
+import type { ProviderProbe } from '../agent-provider.js';
+import { probeCli, withoutEmpty, type CliFacts } from '../kit/probe-cli.js';
+import { whenAborted } from '../kit/when-aborted.js';
+import type { OpencodeSettings } from './opencode-definition.js';
 import { buildOpencodeServeArgs } from './opencode-args.js';
-import { findOpencodeBinary, opencodeInstallHint, readOpencodeVersion } from './opencode-binary.js';
+import { opencodeBinary } from './opencode-binary.js';
 import { createOpencodeClient } from './opencode-client.js';
 import {
   buildOpencodeEnvironment,
@@ -21,51 +24,32 @@ export const opencodeLoginHint =
 const startupTimeoutMs = 20_000;
 const questionTimeoutMs = 5000;
 
-type ProviderFacts = Pick<ProviderProbe, 'auth' | 'reason' | 'models'>;
-
 /**
  * Version, whether a model provider is configured, and the models (`provider/model`). Asked of
  * the configured server, else of the warm server when one runs, else of a short-lived
  * `opencode serve` (~1.5 s). Never throws.
  */
 export async function probeOpencode(
-  settings: ProviderSettings,
+  settings: OpencodeSettings,
   servers: OpencodeServerManager,
   signal: AbortSignal | undefined,
 ): Promise<ProviderProbe> {
-  try {
-    const current = servers.currentConnection();
-    if (settings.serverUrl !== undefined && current !== undefined) {
-      return await probeServer(current, signal);
-    }
-    const environment = buildOpencodeEnvironment(process.env, settings.env);
-    const searched: string[] = [];
-    const binaryPath = findOpencodeBinary({
-      configuredBinary: settings.binary,
-      environment,
-      searched,
-    });
-    if (binaryPath === undefined) {
-      return { available: false, auth: 'unknown', searched, reason: opencodeInstallHint };
-    }
-    const { version, failure } = await readOpencodeVersion(binaryPath, environment, signal);
-    if (version === undefined) {
-      return {
-        available: false,
-        auth: 'unknown',
-        binaryPath,
-        searched,
-        reason: `${failure}. ${opencodeInstallHint}`,
-      };
-    }
-    const facts = current
-      ? await askProviders(current, signal)
-      : await askShortLivedServer(binaryPath, settings, environment, signal);
-    return { available: true, version, binaryPath, searched, ...withoutUndefined(facts) };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { available: false, auth: 'unknown', reason: `Probing opencode failed: ${message}` };
+  const current = servers.currentConnection();
+  if (settings.serverUrl !== undefined && current !== undefined) {
+    return probeServer(current, signal);
   }
+  const environment = buildOpencodeEnvironment(process.env, settings.env);
+  return probeCli({
+    agentName: 'opencode',
+    binary: opencodeBinary,
+    configuredBinary: settings.binary,
+    environment,
+    signal,
+    inspect: ({ binaryPath }) =>
+      current
+        ? askProviders(current, signal)
+        : askShortLivedServer(binaryPath, settings, environment, signal),
+  });
 }
 
 async function probeServer(
@@ -86,7 +70,7 @@ async function probeServer(
       available: true,
       ...(version ? { version } : {}),
       searched,
-      ...withoutUndefined(facts),
+      ...withoutEmpty(facts),
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -100,10 +84,10 @@ async function probeServer(
 
 async function askShortLivedServer(
   binary: string,
-  settings: ProviderSettings,
+  settings: OpencodeSettings,
   environment: Record<string, string>,
   signal: AbortSignal | undefined,
-): Promise<ProviderFacts> {
+): Promise<CliFacts> {
   const password = randomBytes(24).toString('base64url');
   const server = await startOpencodeServer({
     binary,
@@ -112,13 +96,12 @@ async function askShortLivedServer(
     env: withServerCredentials(environment, password),
     startupTimeoutMs,
   });
-  const stop = (): void => void server.stop();
-  signal?.addEventListener('abort', stop, { once: true });
+  const stopListening = whenAborted(signal, () => void server.stop());
   try {
     const headers = { authorization: basicAuthorization(opencodeServerUsername, password) };
     return await askProviders({ baseUrl: server.url, headers, pid: server.child.pid }, signal);
   } finally {
-    signal?.removeEventListener('abort', stop);
+    stopListening();
     await server.stop();
   }
 }
@@ -127,7 +110,7 @@ async function askShortLivedServer(
 async function askProviders(
   connection: OpencodeConnection,
   signal: AbortSignal | undefined,
-): Promise<ProviderFacts> {
+): Promise<CliFacts> {
   const client = createOpencodeClient({ connection, directory: process.cwd() });
   try {
     const body = await client.call({
@@ -149,12 +132,4 @@ async function askProviders(
     const message = error instanceof Error ? error.message : String(error);
     return { auth: 'unknown', reason: `Could not ask opencode for its providers: ${message}` };
   }
-}
-
-function withoutUndefined(facts: ProviderFacts): ProviderFacts {
-  return {
-    auth: facts.auth,
-    ...(facts.reason ? { reason: facts.reason } : {}),
-    ...(facts.models && facts.models.length > 0 ? { models: facts.models } : {}),
-  };
 }

@@ -1,7 +1,9 @@
 import type { AgentEvent } from '../../events/index.js';
 import { toAgentError } from '../../errors/index.js';
 import type { EventStream } from '../../http/index.js';
-import type { AgentProvider, ProviderRunRequest, ProviderSettings } from '../agent-provider.js';
+import type { AgentProvider, ProviderRunRequest } from '../agent-provider.js';
+import { whenAborted } from '../kit/when-aborted.js';
+import { describeInstance, type ProviderIdentity } from '../provider-definition.js';
 import { buildOpencodePromptBody } from './opencode-args.js';
 import {
   createOpencodeClient,
@@ -9,6 +11,7 @@ import {
   type OpencodeTranscriptEntry,
 } from './opencode-client.js';
 import { createOpencodeDecoder, type OpencodeDecoder } from './opencode-decoder.js';
+import { opencodeDefinition, type OpencodeSettings } from './opencode-definition.js';
 import { probeOpencode } from './opencode-probe.js';
 import { buildOpencodeRunEnd, type OpencodeTurnOutcome } from './opencode-run-end.js';
 import {
@@ -18,15 +21,13 @@ import {
 import { openOpencodeSession } from './opencode-session.js';
 import { followOpencodeTurn } from './opencode-turn.js';
 
-const providerId = 'opencode';
-
 /** The opencode adapter, with its warm `opencode serve` visible for diagnostics and tests. */
 export interface OpencodeProvider extends AgentProvider {
   readonly servers: OpencodeServerManager;
   dispose(): Promise<void>;
 }
 
-export interface OpencodeProviderOptions {
+export interface OpencodeProviderOptions extends Partial<ProviderIdentity> {
   /**
    * Asked at the start of each run where its transcript goes: the function then sees every
    * HTTP exchange and `/event` payload of that run (for recording fixtures).
@@ -42,28 +43,28 @@ export interface OpencodeProviderOptions {
  * resumed) prompted with `prompt_async` and followed on the `/event` bus.
  */
 export function createOpencodeProvider(
-  settings: ProviderSettings = {},
+  settings: OpencodeSettings = {},
   options: OpencodeProviderOptions = {},
 ): OpencodeProvider {
   const servers = createOpencodeServerManager(settings);
+  const { id = opencodeDefinition.id, name = opencodeDefinition.name } = options;
   return {
-    id: providerId,
-    name: 'opencode',
-    capabilities: { resume: true, cancel: true, permissions: true, streamingText: true },
+    ...describeInstance(opencodeDefinition, { id, name }),
     servers,
     probe: (probeOptions) => probeOpencode(settings, servers, probeOptions?.signal),
-    run: (request) => runOpencode(servers, settings, options, request),
+    run: (request) => runOpencode(servers, settings, { ...options, id }, request),
     dispose: () => servers.dispose(),
   };
 }
 
 async function* runOpencode(
   servers: OpencodeServerManager,
-  settings: ProviderSettings,
-  options: OpencodeProviderOptions,
+  settings: OpencodeSettings,
+  options: OpencodeProviderOptions & { id: string },
   request: ProviderRunRequest,
 ): AsyncGenerator<AgentEvent, void, undefined> {
   const { signal } = request;
+  // Built first: a model name opencode cannot take fails before a server starts.
   const prompt = buildOpencodePromptBody(request);
   // A run that ends before its turn started still has one start and one end.
   const endBeforeTurn = (outcome: OpencodeTurnOutcome): AgentEvent[] => {
@@ -72,7 +73,7 @@ async function* runOpencode(
     return [
       {
         type: 'run-start',
-        provider: providerId,
+        provider: options.id,
         ...(sessionId === undefined ? {} : { nativeSessionId: sessionId }),
         ...(request.model === undefined ? {} : { model: request.model }),
         cwd: request.cwd,
@@ -115,16 +116,17 @@ async function* runOpencode(
       yield* endBeforeTurn({ failure: toAgentError(error, 'agent_crashed') });
       return;
     }
-    const decoder = createDecoder(settings, request, sessionId);
+    const decoder = createDecoder(settings, options.id, request, sessionId);
     yield* decoder.start();
-    yield* followOpencodeTurn({ client, stream, decoder, sessionId, request, prompt });
+    yield* followOpencodeTurn({ client, stream, decoder, sessionId, signal, prompt });
   } finally {
     stream.close();
   }
 }
 
 function createDecoder(
-  settings: ProviderSettings,
+  settings: OpencodeSettings,
+  providerId: string,
   request: ProviderRunRequest,
   sessionId: string,
 ): OpencodeDecoder {
@@ -146,12 +148,10 @@ async function subscribeUnlessAborted(
   signal: AbortSignal,
 ): Promise<EventStream> {
   const subscribing = new AbortController();
-  const cancel = (): void => subscribing.abort(signal.reason);
-  signal.addEventListener('abort', cancel, { once: true });
+  const stopListening = whenAborted(signal, () => subscribing.abort(signal.reason));
   try {
-    if (signal.aborted) cancel();
     return await client.subscribe(subscribing.signal);
   } finally {
-    signal.removeEventListener('abort', cancel);
+    stopListening();
   }
 }

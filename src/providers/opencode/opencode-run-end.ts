@@ -1,15 +1,14 @@
 import type { FinishReason, RunEndEvent, Usage } from '../../events/index.js';
-import type { AgentError } from '../../errors/index.js';
-import { errorForAbortReason, statusForAbortReason } from '../abort-status.js';
+import type { TurnOutcome } from '../kit/agent-decoder.js';
+import { abortedEnding, failedEnding } from '../kit/run-endings.js';
 import type { OpencodeError, OpencodeTokens } from './opencode-wire.js';
 
-/** How the provider saw the turn end, beside what the event stream said. */
-export interface OpencodeTurnOutcome {
-  /** Set when the run's signal was aborted (we asked opencode to abort the turn). */
-  aborted?: { reason: unknown };
-  /** A failure the stream does not show: it broke, a request failed, the session is unknown. */
-  failure?: AgentError;
-}
+/**
+ * How the provider saw the turn end, beside what the event stream said: `aborted` when we asked
+ * opencode to abort the turn; `failure` for what the stream does not show (it broke, a request
+ * failed, the session is unknown).
+ */
+export type OpencodeTurnOutcome = TurnOutcome;
 
 /** What the decoder learned during the turn, for the run-end. */
 export interface OpencodeTurnFacts {
@@ -100,31 +99,13 @@ export function buildOpencodeRunEnd(
     ...(facts.usage === undefined ? {} : { usage: facts.usage }),
   };
   if (outcome.aborted) {
-    return {
-      ...base,
-      status: statusForAbortReason(outcome.aborted.reason),
-      finishReason: {
-        unified: 'interrupted',
-        raw: facts.wasAborted ? 'MessageAbortedError' : 'aborted',
-      },
-      error: errorForAbortReason(outcome.aborted.reason),
-    };
+    const raw = facts.wasAborted ? 'MessageAbortedError' : 'aborted';
+    return { ...base, ...abortedEnding(outcome.aborted, raw) };
   }
-  if (outcome.failure) {
-    return {
-      ...base,
-      status: 'failed',
-      finishReason: { unified: 'error', raw: outcome.failure.code },
-      error: { code: outcome.failure.code, message: outcome.failure.message },
-    };
-  }
+  if (outcome.failure) return { ...base, ...failedEnding(outcome.failure, outcome.failure.code) };
   if (facts.error) {
-    return {
-      ...base,
-      status: 'failed',
-      finishReason: { unified: 'error', raw: facts.error.name },
-      error: { code: errorCodeFor(facts.error), message: describeOpencodeError(facts.error) },
-    };
+    const error = { code: errorCodeFor(facts.error), message: describeOpencodeError(facts.error) };
+    return { ...base, ...failedEnding(error, facts.error.name) };
   }
   if (facts.wasAborted) {
     return {
@@ -138,15 +119,8 @@ export function buildOpencodeRunEnd(
     };
   }
   if (!facts.isIdle) {
-    return {
-      ...base,
-      status: 'failed',
-      finishReason: { unified: 'error', raw: 'stream-ended' },
-      error: {
-        code: 'agent_crashed',
-        message: `The opencode event stream ended before the turn did.`,
-      },
-    };
+    const message = 'The opencode event stream ended before the turn did.';
+    return { ...base, ...failedEnding({ code: 'agent_crashed', message }, 'stream-ended') };
   }
   return {
     ...base,

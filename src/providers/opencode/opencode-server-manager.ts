@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AgentError } from '../../errors/index.js';
 import { basicAuthorization } from '../../http/index.js';
-import type { ProviderSettings } from '../agent-provider.js';
+import type { OpencodeSettings } from './opencode-definition.js';
 import { buildOpencodeServeArgs } from './opencode-args.js';
-import { findOpencodeBinary, opencodeInstallHint } from './opencode-binary.js';
+import { requireBinary } from '../kit/binary-discovery.js';
+import { opencodeBinary } from './opencode-binary.js';
 import {
   buildOpencodeEnvironment,
   opencodeServerUsername,
@@ -61,7 +62,7 @@ interface ManagedServer {
  * they live, each with a random Basic-auth password. With `settings.serverUrl` nothing is
  * spawned.
  */
-export function createOpencodeServerManager(settings: ProviderSettings): OpencodeServerManager {
+export function createOpencodeServerManager(settings: OpencodeSettings): OpencodeServerManager {
   const configured = configuredConnection(settings);
   const servers = new Map<string, ManagedServer>();
   let isDisposed = false;
@@ -110,8 +111,10 @@ export function createOpencodeServerManager(settings: ProviderSettings): Opencod
         throw new AgentError('shutting_down', 'The opencode provider is shutting down.');
       if (configured) return configured;
       const environment = buildOpencodeEnvironment(request.environment, settings.env);
-      const binary = findOpencodeBinary({ configuredBinary: settings.binary, environment });
-      if (binary === undefined) throw new AgentError('provider_unavailable', opencodeInstallHint);
+      const binary = requireBinary(opencodeBinary, {
+        configuredBinary: settings.binary,
+        environment,
+      });
       const key = fingerprint(binary, environment);
       const managed = servers.get(key) ?? start(key, environment, request.cwd, binary);
       const started = await abortable(managed.starting, request.signal);
@@ -136,7 +139,7 @@ export function createOpencodeServerManager(settings: ProviderSettings): Opencod
   };
 }
 
-function configuredConnection(settings: ProviderSettings): OpencodeConnection | undefined {
+function configuredConnection(settings: OpencodeSettings): OpencodeConnection | undefined {
   if (settings.serverUrl === undefined) return undefined;
   const baseUrl = settings.serverUrl.replace(/\/+$/, '');
   if (settings.serverPassword === undefined) return { baseUrl, headers: {} };

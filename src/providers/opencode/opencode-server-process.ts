@@ -1,10 +1,6 @@
 import { AgentError } from '../../errors/index.js';
-import {
-  readLines,
-  spawnAgentProcess,
-  terminateProcessTree,
-  type AgentProcess,
-} from '../../process/index.js';
+import type { AgentProcess } from '../../process/index.js';
+import { startChildProcess } from '../kit/child-process.js';
 
 export interface StartOpencodeServerOptions {
   binary: string;
@@ -42,24 +38,23 @@ const stopGraceMs = 5000;
 export async function startOpencodeServer(
   options: StartOpencodeServerOptions,
 ): Promise<OpencodeServerProcess> {
-  const child = await spawnAgentProcess({
+  const server = await startChildProcess({
     binary: options.binary,
     args: options.args,
     cwd: options.cwd,
     env: options.env,
+    stop: { signal: 'SIGTERM', graceMs: stopGraceMs },
   });
+  const { process: child, stop } = server;
   const lines: string[] = [];
   const output = (): string => [...lines, child.stderrTail()].join('\n').trim();
-  const stop = once(() =>
-    terminateProcessTree(child, { gracefulSignal: 'SIGTERM', graceMs: stopGraceMs }),
-  );
   const timeoutMs = options.startupTimeoutMs ?? defaultStartupTimeoutMs;
 
   let reportUrl: (url: string | undefined) => void = () => undefined;
   const announced = new Promise<string | undefined>((resolve) => (reportUrl = resolve));
   // Read stdout for as long as the server lives, so its pipe never fills up.
   void (async () => {
-    for await (const line of readLines(child.stdout)) {
+    for await (const line of server.lines) {
       lines.push(line);
       if (lines.length > outputLinesKept) lines.shift();
       const url = listeningLine.exec(line)?.[1];
@@ -89,9 +84,4 @@ export async function startOpencodeServer(
     `${options.binary} serve ${why}${printed ? `. It printed:\n${printed.slice(-2000)}` : '.'}`,
     { details: { binary: options.binary, exitCode: exit.exitCode, signal: exit.signal } },
   );
-}
-
-function once(action: () => Promise<void>): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  return () => (running ??= action());
 }

@@ -1,8 +1,8 @@
 import type { AgentEvent } from '../../events/index.js';
 import { AgentError, toAgentError } from '../../errors/index.js';
 import type { EventStream } from '../../http/index.js';
-import type { ProviderRunRequest } from '../agent-provider.js';
-import type { buildOpencodePromptBody } from './opencode-args.js';
+import { whenAborted } from '../kit/when-aborted.js';
+import type { OpencodePromptBody } from './opencode-args.js';
 import type { OpencodeClient } from './opencode-client.js';
 import type { OpencodeDecoder } from './opencode-decoder.js';
 
@@ -16,8 +16,10 @@ export interface OpencodeTurn {
   stream: EventStream;
   decoder: OpencodeDecoder;
   sessionId: string;
-  request: Pick<ProviderRunRequest, 'signal'>;
-  prompt: ReturnType<typeof buildOpencodePromptBody>;
+  /** The run's signal: aborting aborts the turn in opencode. */
+  signal: AbortSignal;
+  /** What `prompt_async` sends. */
+  prompt: OpencodePromptBody;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface OpencodeTurn {
 export async function* followOpencodeTurn(
   turn: OpencodeTurn,
 ): AsyncGenerator<AgentEvent, void, undefined> {
-  const { client, stream, decoder, sessionId, request } = turn;
+  const { client, stream, decoder, sessionId, signal } = turn;
   const sessionPath = `/session/${encodeURIComponent(sessionId)}`;
   const abortSession = () =>
     client
@@ -39,18 +41,16 @@ export async function* followOpencodeTurn(
   let failure: AgentError | undefined;
   let abortTimer: NodeJS.Timeout | undefined;
   const onAbort = (): void => {
-    aborted ??= { reason: request.signal.reason };
+    aborted ??= { reason: signal.reason };
     // opencode ends the turn (and kills a running bash tool); the session stays usable.
     void abortSession();
     abortTimer = setTimeout(() => stream.close(), abortGraceMs);
   };
 
-  request.signal.addEventListener('abort', onAbort, { once: true });
+  const stopListening = whenAborted(signal, onAbort);
   try {
     let isPromptSent = false;
-    if (request.signal.aborted) {
-      onAbort();
-    } else {
+    if (!signal.aborted) {
       await client
         .call({ method: 'POST', path: `${sessionPath}/prompt_async`, body: turn.prompt })
         .then(
@@ -86,7 +86,7 @@ export async function* followOpencodeTurn(
     }
     yield* decoder.flush({ ...(aborted ? { aborted } : {}), ...(failure ? { failure } : {}) });
   } finally {
-    request.signal.removeEventListener('abort', onAbort);
+    stopListening();
     clearTimeout(abortTimer);
     // A consumer that stopped early leaves a turn nobody follows: it must not go on running.
     if (!decoder.isSettled && aborted === undefined && failure === undefined) {

@@ -1,7 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerConfig } from '../../config/index.js';
 import type { AgentProvider, ProviderProbe } from '../../providers/agent-provider.js';
-import { probeProvider } from '../../providers/probe-provider.js';
 import type { ProviderRegistry } from '../../providers/provider-registry.js';
 import { listProvidersResultSchema, type ListProvidersResult } from './tool-schemas.js';
 
@@ -17,16 +16,20 @@ export function registerListProvidersTool(
   const { config, registry } = dependencies;
   let cached: { at: number; result: Promise<ListProvidersResult> } | undefined;
 
-  const probeAll = async (): Promise<ListProvidersResult> => ({
-    providers: await Promise.all(
-      registry
-        .list()
-        .map(async (provider) =>
-          describeProvider(provider, await probeProvider(provider, probeTimeoutMs)),
-        ),
-    ),
-    default_provider: config.defaultProvider,
-  });
+  const probeAll = async (): Promise<ListProvidersResult> => {
+    // Loaded with the first call: a server start does not probe.
+    const { probeProvider } = await import('../../providers/probe-provider.js');
+    return {
+      providers: await Promise.all(
+        registry
+          .list()
+          .map(async (provider) =>
+            describeProvider(provider, await probeProvider(provider, probeTimeoutMs)),
+          ),
+      ),
+      default_provider: config.defaultProvider,
+    };
+  };
 
   server.registerTool(
     'list_providers',

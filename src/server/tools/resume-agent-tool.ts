@@ -1,7 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerConfig } from '../../config/index.js';
 import type { RunService, SessionStore } from '../../runs/index.js';
-import { runWithProgress } from './run-with-progress.js';
 import { resumeAgentInputSchema, runResultSchema } from './tool-schemas.js';
 
 const description = `Continue an earlier sub-agent session with a new message and wait for the answer.
@@ -28,6 +27,8 @@ export function registerResumeAgentTool(
         .get(input.session_id)
         .then((session) => session.provider)
         .catch(() => config.defaultProvider);
+      // Loaded with the first call: a server start needs only the schemas above.
+      const { runWithProgress } = await import('./run-with-progress.js');
       return runWithProgress(
         extra,
         { provider, heartbeatMs: config.heartbeatSeconds * 1000 },

@@ -1,7 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerConfig } from '../../config/index.js';
 import type { RunService } from '../../runs/index.js';
-import { runWithProgress } from './run-with-progress.js';
 import { runAgentInputSchema, runResultSchema } from './tool-schemas.js';
 
 const description = `Delegate a task to another coding agent (a sub-agent: Claude Code, Codex, opencode, Gemini CLI…) and wait for its final answer.
@@ -24,8 +23,10 @@ export function registerRunAgentTool(
       outputSchema: runResultSchema,
       annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true },
     },
-    (input, extra) =>
-      runWithProgress(
+    async (input, extra) => {
+      // Loaded with the first call: a server start needs only the schemas above.
+      const { runWithProgress } = await import('./run-with-progress.js');
+      return runWithProgress(
         extra,
         {
           provider: input.provider ?? config.defaultProvider,
@@ -44,6 +45,7 @@ export function registerRunAgentTool(
             },
             context,
           ),
-      ),
+      );
+    },
   );
 }

@@ -1,6 +1,6 @@
 /** Input and output schemas of the three tools, exactly as ARCHITECTURE §2 fixes them. */
 import { z } from 'zod';
-import { permissionsSchema, runStatusSchema } from '../../events/index.js';
+import { permissionsSchema, runStatusSchema } from '../../events/run-enums.js';
 
 const permissionsField = permissionsSchema.describe(
   'What the sub-agent may do: read-only (no edits), workspace-write (edit files in cwd), full-access. Default from server config.',

@@ -1,0 +1,115 @@
+/**
+ * What the registry knows of a provider before its code is loaded: its id, kind, name,
+ * capabilities and settings schema. The adapter itself (and execa, undici…) is imported on
+ * first use, so the CLI starts without loading any provider. Several definitions may share a
+ * kind: `acp:gemini` and `acp:qwen` are two configured instances of the `acp` adapter.
+ */
+import { z } from 'zod';
+import type { AgentProvider, ProviderCapabilities } from './agent-provider.js';
+
+/** The id and name one configured instance of an adapter answers to. */
+export interface ProviderIdentity {
+  /** The id `run_agent` takes and the key of `providers.<id>` in the config file. */
+  id: string;
+  /** Human-readable, e.g. `Claude Code`. */
+  name: string;
+}
+
+export interface ProviderDefinition extends ProviderIdentity {
+  /** The adapter family, e.g. `claude-code` or `acp`. */
+  readonly kind: string;
+  readonly capabilities: ProviderCapabilities;
+  /** The settings under `providers.<id>`; the config file is validated against it. */
+  readonly settingsSchema: z.ZodType;
+  /** The provider with these settings (validated again here); its code loads on first use. */
+  configure(settings: unknown): AgentProvider;
+}
+
+export interface ProviderDefinitionSpec<Schema extends z.ZodType> extends ProviderIdentity {
+  /** Default: the id. */
+  kind?: string;
+  capabilities: ProviderCapabilities;
+  settingsSchema: Schema;
+  /** Imports the adapter (`await import('./<id>-provider.js')`) and returns its factory. */
+  load(): Promise<(settings: z.output<Schema>, identity: ProviderIdentity) => AgentProvider>;
+}
+
+export function defineProvider<Schema extends z.ZodType>(
+  spec: ProviderDefinitionSpec<Schema>,
+): ProviderDefinition {
+  const { id, name, kind = id, capabilities, settingsSchema } = spec;
+  return {
+    id,
+    name,
+    kind,
+    capabilities,
+    settingsSchema,
+    configure(settings) {
+      const parsed = settingsSchema.parse(settings ?? {});
+      return createLazyProvider({ id, name, capabilities }, async () => {
+        const create = await spec.load();
+        return create(parsed, { id, name });
+      });
+    },
+  };
+}
+
+/** What an adapter reports as itself: the instance's id and name, the definition's capabilities. */
+export function describeInstance(
+  definition: ProviderDefinition,
+  identity: ProviderIdentity,
+): Pick<AgentProvider, 'id' | 'name' | 'capabilities'> {
+  return { id: identity.id, name: identity.name, capabilities: definition.capabilities };
+}
+
+/** A provider that loads its implementation the first time it probes or runs. */
+function createLazyProvider(
+  description: Pick<AgentProvider, 'id' | 'name' | 'capabilities'>,
+  load: () => Promise<AgentProvider>,
+): AgentProvider {
+  let loading: Promise<AgentProvider> | undefined;
+  const loaded = (): Promise<AgentProvider> => (loading ??= load());
+  return {
+    ...description,
+    probe: async (options) => (await loaded()).probe(options),
+    async *run(request) {
+      yield* (await loaded()).run(request);
+    },
+    async dispose() {
+      // Nothing to release when it never ran.
+      const provider = await loading?.catch(() => undefined);
+      await provider?.dispose?.();
+    },
+  };
+}
+
+/**
+ * The `providers` object of the config file: `providers.<id>` validated against that
+ * provider's own schema (errors name the key, e.g. `providers.codex.approvals`), an id no
+ * definition has refused. The output holds each provider's parsed settings.
+ */
+export function createProvidersSettingsSchema(definitions: readonly ProviderDefinition[]) {
+  const byId = new Map(definitions.map((definition) => [definition.id, definition]));
+  return z
+    .record(z.string(), z.unknown())
+    .default({})
+    .transform((providers, context) => {
+      const parsed: Record<string, unknown> = {};
+      for (const [id, settings] of Object.entries(providers)) {
+        const definition = byId.get(id);
+        if (definition === undefined) {
+          const known = [...byId.keys()].join(', ');
+          const message = `unknown provider (known: ${known})`;
+          context.addIssue({ code: 'custom', path: [id], message, input: settings });
+          continue;
+        }
+        const result = definition.settingsSchema.safeParse(settings);
+        if (result.success) parsed[id] = result.data;
+        for (const issue of result.error?.issues ?? []) {
+          const path = [id, ...issue.path];
+          context.addIssue({ code: 'custom', path, message: issue.message, input: settings });
+        }
+      }
+      return parsed;
+    });
+}

@@ -1,0 +1,66 @@
+/**
+ * What `subagent-mcp` runs once the command line asks for a server: the configuration, the
+ * providers, the run service, and the stdio transport — or, only with `--http`, the HTTP one
+ * (loaded then, so a stdio start never pays for it).
+ */
+import { loadConfig } from './config/load-config.js';
+import { enableOrphanGuard } from './process/orphan-guard/orphan-guard-setting.js';
+import {
+  createDefaultProviderRegistry,
+  describeUnknownDefaultProvider,
+} from './providers/default-providers.js';
+import { createRunService } from './runs/run-service.js';
+import { createSessionStore } from './runs/session-store.js';
+import { createAgentServer } from './server/create-agent-server.js';
+import { serveStdio } from './server/transports/stdio.js';
+
+export interface ServeOptions {
+  argv: readonly string[];
+  log: (line: string) => void;
+}
+
+/** Serves until the client leaves or a signal arrives; resolves to the exit code. */
+export async function serve({ argv, log }: ServeOptions): Promise<number> {
+  let config;
+  let http;
+  try {
+    ({ config, http } = loadConfig({ argv, env: process.env, cwd: process.cwd() }));
+  } catch (error) {
+    log((error as Error).message);
+    return 2;
+  }
+  const registry = createDefaultProviderRegistry(config);
+  const unknownDefaultProvider = describeUnknownDefaultProvider(config, registry);
+  if (unknownDefaultProvider !== undefined) {
+    log(unknownDefaultProvider);
+    return 2;
+  }
+  // The HTTP token is ours alone: sub-agents must not inherit it.
+  const { SUBAGENT_MCP_HTTP_TOKEN: _token, ...childEnvironment } = process.env;
+  delete process.env.SUBAGENT_MCP_HTTP_TOKEN;
+  // No sub-agent may outlive us, however we die; costs nothing until the first spawn.
+  enableOrphanGuard({ stateDirectory: config.stateDir });
+  const sessions = createSessionStore(config.stateDir);
+  const runs = createRunService({ config, registry, sessions, environment: childEnvironment });
+  if (http) {
+    try {
+      const { serveHttpUntilSignal } = await import('./serve-http.js');
+      return await serveHttpUntilSignal({ config, registry, runs, sessions }, log);
+    } finally {
+      await runs.shutdown();
+      await registry.dispose();
+    }
+  }
+  const server = createAgentServer({ config, registry, runs, sessions });
+  try {
+    const serving = await serveStdio(server);
+    const reason = await serving.closed;
+    if (runs.activeRuns > 0) log(`${reason}: ending ${runs.activeRuns} running sub-agent(s)`);
+    return 0;
+  } finally {
+    // Also on a fatal error: no sub-agent and no warm agent server may outlive us.
+    await runs.shutdown();
+    await registry.dispose();
+    await server.close().catch(() => undefined);
+  }
+}
