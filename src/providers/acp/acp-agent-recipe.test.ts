@@ -14,7 +14,7 @@ describe('createAcpDefinitions', () => {
   });
 
   it('names each agent and says whether it maps permissions before any code loads', () => {
-    const [, , , qwen, fast] = createAcpDefinitions({
+    const [, , , , qwen, fast] = createAcpDefinitions({
       qwen: { command: 'qwen' },
       fast: { command: 'fast', modes: { 'read-only': 'plan' }, title: 'Fast' },
     });

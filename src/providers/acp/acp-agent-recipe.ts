@@ -1,5 +1,6 @@
 import type { Permissions } from '../../events/index.js';
 import { findExecutableOnPath, isExecutableFile } from '../../process/index.js';
+import { buildChildEnvironment } from '../kit/child-environment.js';
 import type { ApprovalPolicy } from '../kit/provider-settings.js';
 import { acpPresets, type AcpCommand, type AcpPreset } from './acp-presets.js';
 import { isAcpPresetName, type AcpAgentSettings } from './acp-settings.js';
@@ -95,14 +96,14 @@ export function buildAcpEnvironment(
   base: Environment,
   permissions: Permissions,
 ): Record<string, string> {
-  const removed: ReadonlySet<string> = new Set(recipe.scrubbed);
-  const environment: Record<string, string> = {};
-  for (const [name, value] of Object.entries(base)) {
-    if (value !== undefined && !removed.has(name)) environment[name] = value;
-  }
-  for (const [name, value] of Object.entries(recipe.environmentFor(permissions))) {
-    if (value === undefined) delete environment[name];
-    else environment[name] = value;
-  }
-  return Object.assign(environment, recipe.env);
+  const permissionVariables = Object.entries(recipe.environmentFor(permissions));
+  const unset = permissionVariables.filter(([, value]) => value === undefined);
+  const set = permissionVariables.filter(
+    (entry): entry is [string, string] => entry[1] !== undefined,
+  );
+  return buildChildEnvironment(base, {
+    remove: [...recipe.scrubbed, ...unset.map(([name]) => name)],
+    defaults: Object.fromEntries(set),
+    overrides: recipe.env,
+  });
 }
