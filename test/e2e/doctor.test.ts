@@ -229,19 +229,32 @@ describe('subagent-mcp doctor', () => {
       expect.stringMatching(/^platform package @anthropic-ai\/claude-code-[\w-]+: not installed$/),
       'claude on PATH: not found',
     ]);
-    // No ACP preset is offered: none of their commands is installed.
+    // The ACP presets are listed, and not found: none of their commands is installed.
     expect(report.providers.map((provider) => provider.id)).toEqual([
       'claude-code',
       'codex',
       'opencode',
       'gemini',
+      'acp:gemini',
+      'acp:opencode',
+      'acp:claude',
+      'acp:codex',
     ]);
-    // (gemini, merged from main, reports `unavailable` here: for its branch to say why.)
-    expect(report.providers.slice(0, 3).map((provider) => provider.status)).toEqual([
+    expect(report.providers.map((provider) => provider.status)).toEqual([
       'not_found',
       'not_found',
       'not_found',
       'not_found',
+      'not_found',
+      'not_found',
+      'not_found',
+      'not_found',
+    ]);
+    expect(report.providers.slice(4).map((provider) => provider.next_step)).toEqual([
+      'Install Gemini CLI: npm i -g @google/gemini-cli',
+      'Install opencode: npm i -g opencode-ai',
+      'Install the Claude ACP adapter: npm i -g @agentclientprotocol/claude-agent-acp',
+      'Install the Codex ACP adapter: npm i -g @agentclientprotocol/codex-acp',
     ]);
     expect(report.providers[3]?.searched).toEqual([
       'providers.gemini.binary: unset',
