@@ -24,6 +24,11 @@
  * Gemini CLI writes
  *   src/providers/gemini/__fixtures__/<scenario>.jsonl      stdout, one line per line
  *   src/providers/gemini/__fixtures__/<scenario>.meta.json  argv, exit, stderr, version
+ * an ACP agent (`acp-opencode`, `acp-claude`, `acp-codex`, `acp-gemini`: the acp:<name> preset,
+ * driven by the provider itself) writes
+ *   src/providers/acp/__fixtures__/<name>-<scenario>.jsonl      every JSON-RPC message sent and
+ *                                                               received ({"direction","message"})
+ *   src/providers/acp/__fixtures__/<name>-<scenario>.meta.json  command, outcome, events
  * with machine-specific paths, the port and random ids replaced by placeholders (<CWD>,
  * <CWD_SLUG>, <CONFIG>, <CODEX_HOME>, <HOME>, <TMP>, <PORT>, <THREAD_ID>, <UUID_n>, <MSG_n>,
  * <SES_n>, <PRT_n>…).
@@ -45,6 +50,10 @@ const agents = {
   codex: createCodexRecorder,
   opencode: createOpencodeRecorder,
   gemini: createGeminiRecorder,
+  'acp-opencode': () => createAcpRecorder('opencode'),
+  'acp-claude': () => createAcpRecorder('claude'),
+  'acp-codex': () => createAcpRecorder('codex'),
+  'acp-gemini': () => createAcpRecorder('gemini'),
 };
 const [first, ...rest] = process.argv.slice(2);
 const agent = first in agents ? first : 'claude-code';
@@ -965,4 +974,147 @@ function createIdScrubber(threadId) {
       .replace(/\b(msg|call|rs|fc|ctc|resp)_[0-9a-zA-Z]{12,}/g, (id, prefix) =>
         placeholder(id, prefix.toUpperCase()),
       );
+}
+
+/**
+ * An ACP preset through the provider, against the scripted model server, in isolated folders
+ * (the environment the e2e tests give the agents).
+ */
+async function createAcpRecorder(name) {
+  const { createAcpProvider, resolveAcpAgent } = await built('src/providers/acp/index.js');
+  const { createOpencodeEnvironment } = await built('test/support/opencode-environment.js');
+  const { createCodexHome } = await built('test/support/codex-home.js');
+  const { createGeminiEnvironment } = await built('test/support/gemini-environment.js');
+  const fixturesDirectory = join(root, 'src/providers/acp/__fixtures__');
+  const recipe = resolveAcpAgent(name, {});
+  if (!recipe.locate(process.env, []))
+    throw new Error(`The ${name} ACP agent is not installed (npm install).`);
+  const base = mkdtempSync(join(tmpdir(), `record-acp-${name}-`));
+  const home = join(base, 'home');
+  const claudeConfig = join(base, 'claude-config');
+  mkdirSync(home, { recursive: true });
+  mkdirSync(claudeConfig, { recursive: true });
+  const opencode = await createOpencodeEnvironment({
+    directory: join(base, 'opencode'),
+    modelServerUrl: server.url,
+  });
+  const codex = await createCodexHome({
+    directory: join(base, 'codex-home'),
+    modelServerUrl: server.url,
+  });
+  const gemini = await createGeminiEnvironment({
+    directory: join(base, 'gemini-home'),
+    modelServerUrl: server.url,
+  });
+  const environment = {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    ...gemini.environment,
+    TMPDIR: home,
+    CLAUDE_CONFIG_DIR: claudeConfig,
+    ANTHROPIC_BASE_URL: server.url,
+    ANTHROPIC_API_KEY: 'dummy-test-key',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    ...codex.environment,
+    ...opencode.environment,
+  };
+  const scrub = createPathScrubber([[base, '<TMP>']]);
+  // codex runs commands in its sandbox and asks only when the model asks to leave it.
+  const asking = name === 'codex' ? 'escalate' : 'tool';
+  const runEndOf = (events) => events.find((event) => event.type === 'run-end') ?? {};
+  const scenarios = {
+    plain: { prompt: 'Say hello', permissions: 'workspace-write' },
+    'shell-tool': { prompt: 'Run the greeting command [[mock:tool]]', permissions: 'full-access' },
+    thinking: { prompt: 'Think first [[mock:thinking]]', permissions: 'workspace-write' },
+    'write-file': {
+      prompt: 'Create the file [[mock:patch=written-by-acp.txt]]',
+      permissions: 'workspace-write',
+      approvals: 'accept',
+    },
+    'permission-declined': {
+      prompt: `Make it [[mock:${asking}=mkdir -p declined-dir]]`,
+      permissions: 'read-only',
+      check: ({ events }) =>
+        events.some((event) => event.type === 'permission-request')
+          ? undefined
+          : 'no permission was asked',
+    },
+    'permission-accepted': {
+      prompt: `Make it [[mock:${asking}=mkdir -p accepted-dir]]`,
+      permissions: 'read-only',
+      approvals: 'accept',
+      check: ({ cwd }) =>
+        existsSync(join(cwd, 'accepted-dir')) ? undefined : 'the command did not run',
+    },
+    cancel: {
+      prompt: 'Take your time [[mock:stall]]',
+      permissions: 'workspace-write',
+      cancelAfterFirstDelta: true,
+      check: ({ events }) =>
+        runEndOf(events).status === 'cancelled' ? undefined : 'the run did not end cancelled',
+    },
+    'error-400': { prompt: 'Fail please [[mock:error=400]]', permissions: 'workspace-write' },
+    'resume-recall': {
+      setup: { prompt: 'Remember the word pineapple [[mock:tool]]', permissions: 'full-access' },
+      prompt: 'What did I ask before? [[mock:recall]]',
+      permissions: 'workspace-write',
+      check: ({ events }) =>
+        runEndOf(events).text?.includes('pineapple')
+          ? undefined
+          : 'the recall does not mention the earlier prompt',
+    },
+  };
+
+  const runTurn = async (scenario, cwd, resumeNativeSessionId, onTranscript) => {
+    const provider = createAcpProvider(
+      { ...recipe, approvals: scenario.approvals ?? 'decline' },
+      { onTranscript },
+    );
+    const controller = new AbortController();
+    const events = [];
+    for await (const event of provider.run({
+      prompt: scenario.prompt,
+      cwd,
+      permissions: scenario.permissions,
+      environment,
+      signal: controller.signal,
+      ...(resumeNativeSessionId ? { resumeNativeSessionId } : {}),
+    })) {
+      events.push(event);
+      if (scenario.cancelAfterFirstDelta && event.type === 'text-delta')
+        controller.abort('recording a cancel');
+    }
+    return events;
+  };
+
+  return {
+    fixturesDirectory,
+    scenarios,
+    async record(scenarioName, scenario) {
+      const cwd = join(base, scenarioName);
+      mkdirSync(cwd, { recursive: true });
+      let resumeId;
+      if (scenario.setup) {
+        const setupEvents = await runTurn(scenario.setup, cwd, undefined, () => undefined);
+        resumeId = runEndOf(setupEvents).nativeSessionId;
+        // Gemini loses a session loaded within the minute it was written (the guard would wait).
+        if (name === 'gemini') await delay(61_000 - (Date.now() % 60_000));
+      }
+      const lines = [];
+      const events = await runTurn(scenario, cwd, resumeId, (entry) =>
+        lines.push(scrub(JSON.stringify(entry))),
+      );
+      const meta = {
+        agent: name,
+        scenario: scenarioName,
+        prompt: scenario.prompt,
+        permissions: scenario.permissions,
+        approvals: scenario.approvals ?? 'decline',
+        resumed: resumeId !== undefined,
+        events,
+      };
+      writeFixtureFiles(fixturesDirectory, `${name}-${scenarioName}`, lines, meta, scrub);
+      return scenario.check?.({ cwd, events });
+    },
+  };
 }

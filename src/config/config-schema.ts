@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { permissionsSchema } from '../events/run-enums.js';
+import { acpAgentsSchema } from '../providers/acp/acp-settings.js';
 import { builtInProviderDefinitions } from '../providers/default-providers.js';
 import { createProvidersSettingsSchema } from '../providers/provider-definition.js';
 
@@ -65,6 +66,11 @@ export const configSchema = z.strictObject({
   heartbeatSeconds: z.number().positive().max(15).default(15),
   /** Per provider, `providers.<id>`: each provider's own settings (see its definition). */
   providers: createProvidersSettingsSchema(builtInProviderDefinitions),
+  /**
+   * Agent Client Protocol agents, each provider `acp:<name>`: a command line (`command`, `args`),
+   * or a built-in preset's name (gemini, opencode, claude, codex) to change its settings.
+   */
+  acpAgents: acpAgentsSchema,
   /** The Streamable HTTP transport (used with `--http`); see docs/http.md. */
   http: z
     .strictObject({

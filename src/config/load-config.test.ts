@@ -89,6 +89,20 @@ describe('loadConfig', () => {
     expect(() => load(['--config', path, ...argv], env)).toThrow(message);
   });
 
+  it('reads ACP agents by command line, and rejects a bad agent name or an unknown key', () => {
+    const path = writeConfig({ acpAgents: { qwen: { command: 'qwen', args: ['--acp'] } } });
+    expect(load([], { SUBAGENT_MCP_CONFIG: path }).acpAgents).toEqual({
+      qwen: { command: 'qwen', args: ['--acp'] },
+    });
+    expect(load().acpAgents).toEqual({});
+    const badName = writeConfig({ acpAgents: { 'Bad Name': { command: 'x' } } });
+    expect(() => load([], { SUBAGENT_MCP_CONFIG: badName })).toThrow(/acpAgents\.Bad Name/);
+    const badKey = writeConfig({ acpAgents: { qwen: { cmd: 'qwen' } } });
+    expect(() => load([], { SUBAGENT_MCP_CONFIG: badKey })).toThrow(
+      /acpAgents\.qwen: Unrecognized key: "cmd"/,
+    );
+  });
+
   it('reports a config file that is not JSON', () => {
     const path = writeConfig('{ nope');
     expect(() => load(['--config', path])).toThrow(/is not valid JSON/);

@@ -32,6 +32,11 @@ export interface ProviderProbe {
    * `$SUBAGENT_MCP_CLAUDE_BIN: unset`, `claude on PATH: not found` (for diagnostics).
    */
   searched?: string[];
+  /**
+   * What the agent itself says it can do, when the probe asked it (an ACP agent's `initialize`);
+   * over `AgentProvider.capabilities`.
+   */
+  capabilities?: Partial<ProviderCapabilities>;
 }
 
 export interface ProviderRunRequest {

@@ -1,4 +1,5 @@
 import type { ServerConfig } from '../config/index.js';
+import { createAcpDefinitions } from './acp/acp-definition.js';
 import { claudeCodeDefinition } from './claude-code/claude-code-definition.js';
 import { codexDefinition } from './codex/codex-definition.js';
 import { geminiDefinition } from './gemini/gemini-definition.js';
@@ -14,13 +15,19 @@ export const builtInProviderDefinitions: readonly ProviderDefinition[] = [
   geminiDefinition,
 ];
 
-/** Every provider this build ships, configured from `providers.<id>` of the configuration. */
+/**
+ * Every provider this build ships, configured from `providers.<id>` of the configuration, then
+ * the ACP agents (`acp:<name>`: the presets and `acpAgents`).
+ */
 export function createDefaultProviderRegistry(config: ServerConfig): ProviderRegistry {
-  return createProviderRegistry(
-    builtInProviderDefinitions.map((definition) =>
+  return createProviderRegistry([
+    ...builtInProviderDefinitions.map((definition) =>
       definition.configure(config.providers[definition.id]),
     ),
-  );
+    ...createAcpDefinitions(config.acpAgents).map((definition) =>
+      definition.configure(config.acpAgents[definition.id.slice('acp:'.length)]),
+    ),
+  ]);
 }
 
 /** Why `config.defaultProvider` cannot be used, naming the key; `undefined` when it can. */

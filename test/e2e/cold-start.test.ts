@@ -41,11 +41,12 @@ const loadedOnlyOnFirstUse = [
   // The orphan guard's machinery: only its setting loads at start.
   /\/dist\/process\/orphan-guard\/(?!orphan-guard-setting\.js$)/,
   /\/dist\/process\/(spawn-agent-process|process-descendants|terminate-process-tree)\.js$/,
-  // Providers' implementations: only their definitions (for the configuration) load at start.
-  /\/dist\/providers\/(?!kit\/)[a-z-]+\/(?![a-z-]+-definition\.js$)/,
+  // Providers' implementations: only their definitions (for the configuration) load at start,
+  // and the zod schema of `acpAgents` (the ACP client and its SDK load on first use).
+  /\/dist\/providers\/(?!kit\/)[a-z-]+\/(?![a-z-]+-definition\.js$)(?!acp-settings\.js$)/,
   /\/dist\/providers\/kit\/(?!provider-settings\.js$)/,
   /\/dist\/http\//,
-  /\/node_modules\/(execa|undici|eventsource-parser)\//,
+  /\/node_modules\/(execa|undici|eventsource-parser|@agentclientprotocol\/sdk)\//,
 ];
 
 let environment: AgentTestEnvironment;

@@ -77,9 +77,15 @@ function installWithoutAgentClis(): string {
     ['.bin', '@anthropic-ai', '@openai', '@google'].includes(name) || name.startsWith('opencode');
   mkdirSync(join(install, 'node_modules'));
   for (const name of readdirSync(join(repositoryRoot, 'node_modules'))) {
-    if (agentPackages(name)) continue;
+    if (agentPackages(name) || name === '@agentclientprotocol') continue;
     symlinkSync(join(repositoryRoot, 'node_modules', name), join(install, 'node_modules', name));
   }
+  // The ACP SDK is ours; the ACP agent adapters beside it are agents.
+  mkdirSync(join(install, 'node_modules', '@agentclientprotocol'));
+  symlinkSync(
+    join(repositoryRoot, 'node_modules', '@agentclientprotocol', 'sdk'),
+    join(install, 'node_modules', '@agentclientprotocol', 'sdk'),
+  );
   return join(install, 'dist', 'cli.js');
 }
 
@@ -133,6 +139,11 @@ describe('subagent-mcp doctor', () => {
       'codex',
       'opencode',
       'gemini',
+      // The ACP presets whose command is installed (all four are devDependencies).
+      'acp:gemini',
+      'acp:opencode',
+      'acp:claude',
+      'acp:codex',
     ]);
     const codex = report.providers[1]!;
     expect(Object.keys(codex).sort()).toEqual([
@@ -218,11 +229,32 @@ describe('subagent-mcp doctor', () => {
       expect.stringMatching(/^platform package @anthropic-ai\/claude-code-[\w-]+: not installed$/),
       'claude on PATH: not found',
     ]);
+    // The ACP presets are listed, and not found: none of their commands is installed.
+    expect(report.providers.map((provider) => provider.id)).toEqual([
+      'claude-code',
+      'codex',
+      'opencode',
+      'gemini',
+      'acp:gemini',
+      'acp:opencode',
+      'acp:claude',
+      'acp:codex',
+    ]);
     expect(report.providers.map((provider) => provider.status)).toEqual([
       'not_found',
       'not_found',
       'not_found',
       'not_found',
+      'not_found',
+      'not_found',
+      'not_found',
+      'not_found',
+    ]);
+    expect(report.providers.slice(4).map((provider) => provider.next_step)).toEqual([
+      'Install Gemini CLI: npm i -g @google/gemini-cli',
+      'Install opencode: npm i -g opencode-ai',
+      'Install the Claude ACP adapter: npm i -g @agentclientprotocol/claude-agent-acp',
+      'Install the Codex ACP adapter: npm i -g @agentclientprotocol/codex-acp',
     ]);
     expect(report.providers[3]?.searched).toEqual([
       'providers.gemini.binary: unset',
@@ -276,7 +308,7 @@ describe('subagent-mcp doctor', () => {
     const unknownProvider = await runDoctor(['--provider', 'nope']);
     expect(unknownProvider.exitCode).toBe(2);
     expect(unknownProvider.stderr).toBe(
-      'subagent-mcp: defaultProvider: unknown provider "nope" (known: claude-code, codex, opencode, gemini)\n',
+      'subagent-mcp: defaultProvider: unknown provider "nope" (known: claude-code, codex, opencode, gemini, acp:gemini, acp:opencode, acp:claude, acp:codex)\n',
     );
   });
 

@@ -58,6 +58,7 @@ export function registerListProvidersTool(
 }
 
 function describeProvider(provider: AgentProvider, probe: ProviderProbe) {
+  const capabilities = { ...provider.capabilities, ...probe.capabilities };
   return {
     id: provider.id,
     name: provider.name,
@@ -66,10 +67,10 @@ function describeProvider(provider: AgentProvider, probe: ProviderProbe) {
     auth: probe.auth,
     reason: probe.reason,
     capabilities: {
-      resume: provider.capabilities.resume,
-      cancel: provider.capabilities.cancel,
-      permissions: provider.capabilities.permissions,
-      streaming_text: provider.capabilities.streamingText,
+      resume: capabilities.resume,
+      cancel: capabilities.cancel,
+      permissions: capabilities.permissions,
+      streaming_text: capabilities.streamingText,
     },
     models: probe.models,
   };
