@@ -5,7 +5,8 @@
  * a model error. `acp:<name>-yes` is the same agent with `approvals: "accept"`.
  */
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { homedir, tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../src/events/index.js';
 import { assertProviderEventContract } from './provider-contract.js';
@@ -125,12 +126,7 @@ export function describeAcpAgent(spec: AcpAgentScenarioSpec): void {
     });
 
     it('keeps a file write outside the cwd from happening', async () => {
-      // Not under /tmp, which codex's workspace-write sandbox lets it write.
-      const outside = join(
-        repositoryRoot,
-        'node_modules',
-        `.acp-outside-${spec.name}-${process.pid}`,
-      );
+      const outside = join(outsideParent(), `.acp-outside-${spec.name}-${process.pid}`);
       mkdirSync(outside, { recursive: true });
       let target = join(outside, 'outside.txt');
       if (spec.outsideWrite === 'fs-refused') {
@@ -263,4 +259,18 @@ export function describeAcpAgent(spec: AcpAgentScenarioSpec): void {
       expect(JSON.stringify(result)).toContain(`${provider}-yes`);
     });
   });
+}
+
+/**
+ * A folder outside every run's cwd and outside /tmp and $TMPDIR, which codex's workspace-write
+ * sandbox lets it write (a checkout may itself lie under /tmp, as CI's clone can).
+ */
+function outsideParent(): string {
+  const temporary = [tmpdir(), '/tmp'].map((path) => path.replace(/\/+$/, '') + sep);
+  const candidates = [join(repositoryRoot, 'node_modules'), homedir()];
+  const chosen = candidates.find(
+    (path) => !temporary.some((prefix) => (path + sep).startsWith(prefix)),
+  );
+  if (chosen === undefined) throw new Error(`No folder outside ${temporary.join(' and ')}`);
+  return chosen;
 }
