@@ -26,6 +26,7 @@ export interface AcpAgentRecipe {
   /** `permissions` reaches the agent (a session mode, or variables such as opencode's). */
   mapsPermissions: boolean;
   resumeGuard?: AcpPreset['resumeGuard'];
+  exitAfterStdinCloseMs?: number;
   installHint: string;
 }
 
@@ -63,6 +64,9 @@ function recipeFrom(name: string, settings: AcpAgentSettings): AcpAgentRecipe {
       Object.keys({ ...preset?.modes, ...settings.modes }).length > 0 ||
       preset?.environmentFor !== undefined,
     ...(preset?.resumeGuard ? { resumeGuard: preset.resumeGuard } : {}),
+    ...(preset?.exitAfterStdinCloseMs === undefined
+      ? {}
+      : { exitAfterStdinCloseMs: preset.exitAfterStdinCloseMs }),
     installHint:
       command === undefined
         ? (preset?.installHint ?? `Set acpAgents.${name}.command`)

@@ -41,13 +41,15 @@ export interface AcpConnection {
 }
 
 // An agent that honours stdin EOF exits within ~100 ms; opencode waits for a signal.
-const exitAfterStdinCloseMs = 500;
+const defaultExitAfterStdinCloseMs = 500;
 
 export async function startAcpConnection(options: {
   command: string;
   args: readonly string[];
   cwd: string;
   env: Record<string, string>;
+  /** How long the agent may take to exit by itself once stdin closes, before signals. */
+  exitAfterStdinCloseMs?: number | undefined;
   handlers: AcpClientHandlers;
 }): Promise<AcpConnection> {
   const child = await spawnAgentProcess({
@@ -117,7 +119,11 @@ export async function startAcpConnection(options: {
         stdin?.end();
         if (!child.hasExited) {
           const timeout = new AbortController();
-          const timer = delay(exitAfterStdinCloseMs, undefined, { signal: timeout.signal });
+          const timer = delay(
+            options.exitAfterStdinCloseMs ?? defaultExitAfterStdinCloseMs,
+            undefined,
+            { signal: timeout.signal },
+          );
           await Promise.race([child.exited, timer.catch(() => undefined)]);
           timeout.abort();
         }

@@ -42,6 +42,8 @@ export interface AcpPreset {
   readTextFile?: boolean;
   /** Gemini 0.61 destroys a session loaded twice in one clock minute: see acp-resume-guard.ts. */
   resumeGuard?: 'gemini-chat-minute';
+  /** How long the agent may take to exit by itself once its stdin closes (default 500 ms). */
+  exitAfterStdinCloseMs?: number;
 }
 
 /** Permission rules in opencode's config shape, as `OPENCODE_PERMISSION` takes them. */
@@ -108,6 +110,10 @@ export const acpPresets: Readonly<Record<AcpPresetName, AcpPreset>> = {
       'full-access': 'bypassPermissions',
     },
     scrubbed: claudeCodeSessionVariables,
+    // Its Claude Code child writes the session (the interrupted turn too) after the prompt
+    // settles. A session cancelled in its first turn failed to resume in 2 of ~8 test runs with
+    // the 500 ms default; a signal cutting that write short is the suspected cause (unproven).
+    exitAfterStdinCloseMs: 3000,
     // Claude Code accepts bypassPermissions as root only with IS_SANDBOX=1.
     environmentFor: (permissions) => ({
       IS_SANDBOX: permissions === 'full-access' ? '1' : undefined,

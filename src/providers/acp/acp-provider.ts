@@ -69,6 +69,7 @@ async function* runAcp(
     args,
     cwd: request.cwd,
     env: environment,
+    exitAfterStdinCloseMs: recipe.exitAfterStdinCloseMs,
     handlers: {
       requestPermission: ({ options: choices }) => ({
         outcome: chooseAcpPermissionOutcome(choices, recipe.approvals),
