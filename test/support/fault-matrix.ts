@@ -102,7 +102,7 @@ const runEveryCell = process.env.FAULT_MATRIX_ALL === '1';
 const runsNoCli: readonly Fault[] = ['garbage-stdout', 'missing-binary'];
 /** Cells running a real CLI at once: more only slow each CLI's start on 2 cores. */
 const cellsAtOnce = 3;
-/** A cell's own time (≤ ~40 s on a loaded machine) plus its wait for a slot. */
+/** A cell's own time (up to ~80 s seen on a loaded machine) plus its wait for a slot. */
 const cellTimeoutMs = 240_000;
 const garbageAgentPath = join(repositoryRoot, 'test', 'fixtures', 'bin', 'garbage-agent.mjs');
 
