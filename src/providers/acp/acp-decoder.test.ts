@@ -32,6 +32,23 @@ const newSession = [
 const prompt = sent({ id: 2, method: 'session/prompt', params: { sessionId: 's1', prompt: [] } });
 
 describe('createAcpDecoder', () => {
+  it('quotes the first line that was not JSON when the agent ends without answering', () => {
+    const events = decode([
+      sent({ id: 0, method: 'initialize', params: {} }),
+      { direction: 'received', line: 'Welcome to the agent!' },
+      { direction: 'received', line: 'Done.' },
+    ]);
+    expect(events.at(-1)).toMatchObject({
+      type: 'run-end',
+      status: 'failed',
+      error: {
+        code: 'agent_crashed',
+        message:
+          'The agent ended (exit code 0) before finishing the turn; it printed a line that is not JSON ("Welcome to the agent!").',
+      },
+    });
+  });
+
   it('skips the history a session/load replays before this turn’s prompt', () => {
     const events = decode([
       sent({

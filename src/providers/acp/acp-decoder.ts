@@ -168,6 +168,9 @@ export function createAcpDecoder(options: AcpDecoderOptions): AcpDecoder {
     return [];
   };
 
+  /** The first line that was not JSON: it explains a turn that ends without an answer. */
+  let unreadLine: string | undefined;
+
   return {
     push(entry) {
       if (hasEnded) return [];
@@ -176,6 +179,7 @@ export function createAcpDecoder(options: AcpDecoderOptions): AcpDecoder {
         case undefined:
           return [];
         case 'malformed':
+          if (entry.message === undefined) unreadLine ??= (entry.line ?? '').slice(0, 200);
           return warn(`The agent ${message.problem}`);
         case 'note':
           return warn(message.text);
@@ -218,7 +222,10 @@ export function createAcpDecoder(options: AcpDecoderOptions): AcpDecoder {
           ...end({ ...runEnd, finishReason: { unified: 'other', raw: 'cancelled' } }),
         ];
       }
-      return [...events, ...end(runEndFromOutcome(outcome, facts, wasCancelled))];
+      return [
+        ...events,
+        ...end(runEndFromOutcome({ ...outcome, unreadLine }, facts, wasCancelled)),
+      ];
     },
     get isSettled() {
       return isSettled;

@@ -70,6 +70,16 @@ describe('createClaudeCodeDecoder', () => {
     expect(runEndOf(events)?.status).toBe('completed');
   });
 
+  it('quotes the first line that was not JSON when the process ends without a result', () => {
+    const events = decodeLines(['Welcome to the agent!', '[1, 2, 3]', 'Done.']);
+    assertProviderEventContract(events);
+    expect(runEndOf(events)?.error).toEqual({
+      code: 'agent_crashed',
+      message:
+        'Claude Code ended (exit code 0) before finishing the turn; it printed a line that is not JSON ("Welcome to the agent!").',
+    });
+  });
+
   it('warns about a known line type it cannot read, and skips unknown types and blank lines', () => {
     const events = decodeLines([
       init,

@@ -49,6 +49,8 @@ export type ClaudeCodeDecoder = AgentDecoder<string, ClaudeCodeProcessOutcome>;
  */
 export function createClaudeCodeDecoder(options: ClaudeCodeDecoderOptions): ClaudeCodeDecoder {
   const facts: ClaudeCodeTurnFacts = { lastAssistantText: '' };
+  /** The first stdout line that was not JSON: it explains a turn that ends without a result. */
+  let unreadLine: string | undefined;
   const toolCalls = new Map<string, { toolName: string; input: unknown }>();
   let streamMessageId: string | undefined;
   let openBlockIndex: number | undefined;
@@ -209,7 +211,10 @@ export function createClaudeCodeDecoder(options: ClaudeCodeDecoderOptions): Clau
       if (lifecycle.hasEnded || pendingResult) return [];
       const reading = readJsonLine(text, claudeCodeLines);
       if (reading === undefined) return [];
-      if ('warning' in reading) return withStart([reading.warning], undefined);
+      if ('warning' in reading) {
+        unreadLine ??= reading.notJson;
+        return withStart([reading.warning], undefined);
+      }
       const sessionId = (reading.line as { session_id?: unknown }).session_id;
       return withStart(decode(reading.line), typeof sessionId === 'string' ? sessionId : undefined);
     },
@@ -218,7 +223,7 @@ export function createClaudeCodeDecoder(options: ClaudeCodeDecoderOptions): Clau
       if (lifecycle.hasEnded) return [];
       const end = pendingResult
         ? runEndFromResult(pendingResult, facts, outcome.aborted)
-        : runEndWithoutResult(outcome, facts);
+        : runEndWithoutResult({ ...outcome, unreadLine }, facts);
       return [...start(end.nativeSessionId), ...lifecycle.end(end)];
     },
   };

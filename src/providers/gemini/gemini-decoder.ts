@@ -50,6 +50,8 @@ export type GeminiDecoder = AgentDecoder<string, GeminiProcessOutcome> & {
  */
 export function createGeminiDecoder(options: GeminiDecoderOptions): GeminiDecoder {
   const facts: GeminiTurnFacts = { answerText: '' };
+  /** The first stdout line that was not JSON: it explains a turn that ends without a result. */
+  let unreadLine: string | undefined;
   const toolCalls = new Map<string, { toolName: string; input: unknown }>();
   let blockCount = 0;
   let openBlock: { id: string; text: string } | undefined;
@@ -154,7 +156,10 @@ export function createGeminiDecoder(options: GeminiDecoderOptions): GeminiDecode
       if (lifecycle.hasEnded || pendingResult) return [];
       const reading = readJsonLine(text, geminiLines);
       if (reading === undefined) return [];
-      if ('warning' in reading) return withStart([reading.warning]);
+      if ('warning' in reading) {
+        unreadLine ??= reading.notJson;
+        return withStart([reading.warning]);
+      }
       return withStart(decode(reading.line));
     },
 
@@ -164,7 +169,7 @@ export function createGeminiDecoder(options: GeminiDecoderOptions): GeminiDecode
       const end =
         pendingResult && !outcome.aborted
           ? runEndFromResult(pendingResult, facts)
-          : runEndWithoutResult(outcome, facts);
+          : runEndWithoutResult({ ...outcome, unreadLine }, facts);
       return [...start(), ...closing, ...lifecycle.end(end)];
     },
   };

@@ -33,4 +33,6 @@ export interface ProcessOutcome extends TurnOutcome {
   exitCode: number | null;
   signal: string | null;
   stderrTail: string;
+  /** The first stdout line that was not JSON, when the CLI printed one (a decoder adds it). */
+  unreadLine?: string;
 }

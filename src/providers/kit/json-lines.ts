@@ -14,13 +14,13 @@ export interface JsonLineReader<Line> {
 
 /**
  * One stdout line read: the parsed line, or a warning for a line that is not JSON or does not
- * fit its schema; `undefined` for a blank line or one of a type the schema does not describe.
- * Never throws.
+ * fit its schema (with the line itself, shortened, as `notJson` when it is not JSON);
+ * `undefined` for a blank line or one of a type the schema does not describe. Never throws.
  */
 export function readJsonLine<Line>(
   text: string,
   reader: JsonLineReader<Line>,
-): { line: Line } | { warning: AgentEventOf<'warning'> } | undefined {
+): { line: Line } | { warning: AgentEventOf<'warning'>; notJson?: string } | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
   const warn = (message: string) => ({ warning: { type: 'warning' as const, message } });
@@ -28,7 +28,8 @@ export function readJsonLine<Line>(
   try {
     value = JSON.parse(trimmed);
   } catch {
-    return warn(`${reader.agentName} printed a line that is not JSON: ${truncate(trimmed, 200)}`);
+    const notJson = truncate(trimmed, 200);
+    return { ...warn(`${reader.agentName} printed a line that is not JSON: ${notJson}`), notJson };
   }
   if (!reader.isKnown(value)) return undefined;
   const parsed = reader.schema.safeParse(value);

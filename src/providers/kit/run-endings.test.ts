@@ -36,6 +36,15 @@ describe('run endings', () => {
     );
   });
 
+  it('quotes the first line that was not JSON, for an agent whose stdout is not its protocol', () => {
+    const outcome = { ...exit, exitCode: 0, stderrTail: '', unreadLine: 'Welcome to the agent!' };
+    expect(crashedEnding('Some CLI', outcome).error).toEqual({
+      code: 'agent_crashed',
+      message:
+        'Some CLI ended (exit code 0) before finishing the turn; it printed a line that is not JSON ("Welcome to the agent!").',
+    });
+  });
+
   it('prefers an abort, then a failure we saw, then the crash', () => {
     const failure = new AgentError('agent_crashed', 'no answer to initialize');
     expect(processEnding('X', { ...exit, failure, aborted: { reason: undefined } }).status).toBe(

@@ -77,10 +77,15 @@ export function crashedEnding(
   const stderr = outcome.stderrTail.slice(-stderrInMessageLimit).trim();
   const meaning = outcome.exitCode === null ? undefined : exitCodes?.get(outcome.exitCode);
   const what = `${agentName} ${meaning?.reason ?? 'ended'} (${ending})`;
+  // Garbage on stdout (a wrapper's banner, another output format) explains a turn never read.
+  const unread =
+    outcome.unreadLine === undefined
+      ? ''
+      : `; it printed a line that is not JSON ("${outcome.unreadLine}")`;
   return failedEnding(
     {
       code: meaning?.code ?? 'agent_crashed',
-      message: `${what} before finishing the turn${stderr ? `: ${stderr}` : '.'}`,
+      message: `${what} before finishing the turn${unread}${stderr ? `: ${stderr}` : '.'}`,
     },
     ending,
   );
