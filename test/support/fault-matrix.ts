@@ -67,6 +67,12 @@ export interface FaultMatrixSpec {
    */
   provedElsewhere?: Partial<Record<Fault, string>>;
   expectations?: Partial<Record<Fault, CellExpectation>>;
+  /**
+   * Resolves once the agent has written the session of a stalled run where a resume finds it.
+   * Without it, a kill right after the model got the request races with the agent's own
+   * (buffered) write of the session, and the resume after a crash may find nothing.
+   */
+  sessionWritten?: (written: { stateDir: string; tag: string }) => Promise<void>;
 }
 
 /** Short enough for the hang cell, long enough for every CLI's start on a loaded machine. */
@@ -171,7 +177,10 @@ export function describeFaultMatrix(spec: FaultMatrixSpec): void {
         );
       await stalled;
       await expect.poll(() => runStart(progress.events()), { timeout: 20_000 }).toBeDefined();
-      return { answer, sessionId: runStart(progress.events())!.sessionId };
+      const sessionId = runStart(progress.events())!.sessionId;
+      if (sessionId !== undefined)
+        await spec.sessionWritten?.({ stateDir: environment.stateDir, tag });
+      return { answer, sessionId };
     };
 
     /**
