@@ -53,7 +53,7 @@ export async function serve({ argv, log }: ServeOptions): Promise<number> {
   }
   const server = createAgentServer({ config, registry, runs, sessions });
   try {
-    const serving = await serveStdio(server);
+    const serving = await serveStdio(server, log);
     const reason = await serving.closed;
     if (runs.activeRuns > 0) log(`${reason}: ending ${runs.activeRuns} running sub-agent(s)`);
     return 0;

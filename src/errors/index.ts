@@ -1,1 +1,2 @@
 export * from './agent-error.js';
+export * from './quote-input.js';

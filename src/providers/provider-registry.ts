@@ -1,4 +1,4 @@
-import { AgentError } from '../errors/index.js';
+import { AgentError, quoteInput } from '../errors/index.js';
 import type { AgentProvider } from './agent-provider.js';
 
 /** The providers this server can route to, by id. */
@@ -19,7 +19,7 @@ export function createProviderRegistry(providers: readonly AgentProvider[]): Pro
       if (!provider) {
         throw new AgentError(
           'unknown_provider',
-          `Unknown provider "${id}". Known providers: ${[...byId.keys()].join(', ')}.`,
+          `Unknown provider ${quoteInput(id)}. Known providers: ${[...byId.keys()].join(', ')}.`,
         );
       }
       return provider;

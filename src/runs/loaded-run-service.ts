@@ -6,6 +6,7 @@
 import type { ServerConfig } from '../config/index.js';
 import type { Permissions } from '../events/index.js';
 import { AgentError } from '../errors/index.js';
+import { assertNoNulCharacter } from './check-run-text.js';
 import { createConcurrencyLimiter } from './concurrency-limiter.js';
 import { executeRun } from './execute-run.js';
 import {
@@ -118,6 +119,8 @@ export function createLoadedRunService(options: RunServiceOptions): RunService {
 
     async run(input, context) {
       const prompt = prompted(input.prompt);
+      const { model, instructions } = input;
+      assertNoNulCharacter({ prompt, model, instructions, cwd: input.cwd });
       const providerId = input.provider ?? config.defaultProvider;
       registry.get(providerId);
       const cwd = await resolveAllowedCwd(
@@ -140,6 +143,7 @@ export function createLoadedRunService(options: RunServiceOptions): RunService {
 
     async resume(input, context) {
       const prompt = prompted(input.prompt);
+      assertNoNulCharacter({ prompt, model: input.model });
       const session = await sessions.get(input.sessionId);
       const cwd = await resolveAllowedCwd(session.cwd, config.allowedRoots);
       return execute(

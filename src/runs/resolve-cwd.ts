@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
-import { AgentError } from '../errors/index.js';
+import { AgentError, quoteInput } from '../errors/index.js';
 
 /**
  * Checks a requested working directory: absolute, existing, a directory, and (after resolving
@@ -11,7 +11,10 @@ export async function resolveAllowedCwd(
   allowedRoots: readonly string[],
 ): Promise<string> {
   if (!isAbsolute(requested)) {
-    throw new AgentError('invalid_input', `cwd must be an absolute path, got "${requested}".`);
+    throw new AgentError(
+      'invalid_input',
+      `cwd must be an absolute path, got ${quoteInput(requested)}.`,
+    );
   }
   let realCwd: string;
   try {
@@ -20,7 +23,7 @@ export async function resolveAllowedCwd(
   } catch {
     throw new AgentError(
       'invalid_input',
-      `cwd "${requested}" does not exist or is not a directory.`,
+      `cwd ${quoteInput(requested)} does not exist or is not a directory.`,
     );
   }
   for (const root of allowedRoots) {
@@ -29,7 +32,7 @@ export async function resolveAllowedCwd(
   }
   throw new AgentError(
     'cwd_not_allowed',
-    `cwd "${requested}" is outside the allowed roots (${allowedRoots.join(', ')}). ` +
+    `cwd ${quoteInput(requested)} is outside the allowed roots (${allowedRoots.join(', ')}). ` +
       'Use a directory inside one of them, or start the server with --allowed-root.',
   );
 }

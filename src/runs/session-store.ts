@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AgentError } from '../errors/index.js';
+import { AgentError, quoteInput } from '../errors/index.js';
 
 export interface SessionRecord {
   id: string;
@@ -60,7 +60,7 @@ export function createSessionStore(stateDir: string): SessionStore {
       const unknown = () =>
         new AgentError(
           'unknown_session',
-          `Unknown session_id "${id.slice(0, 80)}": this server has no such session. Use a session_id returned by run_agent.`,
+          `Unknown session_id ${quoteInput(id)}: this server has no such session. Use a session_id returned by run_agent.`,
         );
       // Checked before touching the file system: an id is never a path.
       if (!isSessionId(id)) throw unknown();

@@ -1,5 +1,5 @@
 import type { Permissions } from '../../events/index.js';
-import { AgentError } from '../../errors/index.js';
+import { AgentError, quoteInput } from '../../errors/index.js';
 
 /** One rule of opencode's permission rulesets; the last rule that matches decides. */
 export interface OpencodePermissionRule {
@@ -25,7 +25,7 @@ export function parseOpencodeModel(model: string): { providerID: string; modelID
   if (slash <= 0 || slash === model.length - 1) {
     throw new AgentError(
       'invalid_input',
-      `opencode models are named provider/model (e.g. anthropic/claude-sonnet-4-5); got "${model}".`,
+      `opencode models are named provider/model (e.g. anthropic/claude-sonnet-4-5); got ${quoteInput(model)}.`,
     );
   }
   return { providerID: model.slice(0, slash), modelID: model.slice(slash + 1) };

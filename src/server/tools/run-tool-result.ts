@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { AgentError } from '../../errors/index.js';
+import { shortenInput, type AgentError } from '../../errors/index.js';
 import type { RunOutcome } from '../../runs/index.js';
 import { runRecordMimeType, runRecordUri } from '../resources/run-record-resource.js';
 import { boundResultText } from './bound-result-text.js';
@@ -49,12 +49,15 @@ export function runOutcomeToToolResult(
   return toolResult;
 }
 
-/** A call refused before anything ran (bad input, unknown session…), still in the run shape. */
+/**
+ * A call refused before anything ran (bad input, unknown session…), still in the run shape.
+ * `provider` may be the caller's unknown one: shortened, as the error message quotes it.
+ */
 export function refusalToToolResult(error: AgentError, provider: string): CallToolResult {
   return toToolResult({
     text: error.message,
     status: 'failed',
-    provider,
+    provider: shortenInput(provider),
     duration_ms: 0,
     tool_calls: 0,
     files_changed: [],
