@@ -89,12 +89,18 @@ const outputs = await build([
   },
 ]);
 
-const modulesOfFile = Object.fromEntries(
-  outputs
-    .flatMap(({ output: files }) => files)
-    .filter((file) => file.type === 'chunk')
-    .map((chunk) => [chunk.fileName, chunk.moduleIds.map((id) => relative(repository, id))]),
-);
+// Both builds write into dist/: a name the two share must be the same chunk (the name holds
+// a hash of the content), or one build's file would replace the other's.
+const modulesOfFile = {};
+for (const chunk of outputs.flatMap(({ output: files }) => files)) {
+  if (chunk.type !== 'chunk') continue;
+  const modules = chunk.moduleIds.map((id) => relative(repository, id));
+  const earlier = modulesOfFile[chunk.fileName];
+  if (earlier !== undefined && earlier.join('\n') !== modules.join('\n')) {
+    throw new Error(`dist/${chunk.fileName} is written by both builds with different modules`);
+  }
+  modulesOfFile[chunk.fileName] = modules;
+}
 mkdirSync(join(repository, 'build'), { recursive: true });
 writeFileSync(
   join(repository, 'build', 'dist-modules.json'),
