@@ -8,11 +8,13 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   builtCliPath,
   createAgentTestEnvironment,
+  repositoryRoot,
   type AgentTestEnvironment,
 } from '../support/stdio-server-harness.js';
 
@@ -74,6 +76,25 @@ afterAll(async () => {
   if (hookDirectory) rmSync(hookDirectory, { recursive: true, force: true });
 });
 
+/**
+ * The modules behind each loaded URL: dist/ is bundled (scripts/bundle-dist.mjs), so a file of
+ * dist/ stands for the modules it holds, each named as its unbundled build would name it
+ * (src/a/b.ts as dist/a/b.js, node_modules paths as they are).
+ */
+function modulesBehind(urls: string[]): string[] {
+  const modulesOfFile = JSON.parse(
+    readFileSync(join(repositoryRoot, 'build', 'dist-modules.json'), 'utf8'),
+  ) as Record<string, string[]>;
+  return urls.flatMap((url) => {
+    if (!url.startsWith('file:')) return [url];
+    const modules = modulesOfFile[relative(join(repositoryRoot, 'dist'), fileURLToPath(url))];
+    if (modules === undefined) return [url];
+    return modules.map((module) =>
+      join(repositoryRoot, module.replace(/^src\/(.*)\.ts$/, 'dist/$1.js')),
+    );
+  });
+}
+
 /** Runs the CLI with stdin left open: it must exit by itself, having started no transport. */
 async function runCli(args: string[], extraEnvironment: Record<string, string> = {}) {
   const child = spawn(process.execPath, [builtCliPath, ...args], {
@@ -117,8 +138,11 @@ describe('a start of the built CLI', () => {
     ]);
     expect(environment.leftoverProcesses()).toEqual([]);
     await server.close();
-    const loaded = readFileSync(loadedModulesFile, 'utf8').split('\n');
-    expect(loaded).toContain(new URL(`file://${builtCliPath}`).href);
+    const loadedUrls = readFileSync(loadedModulesFile, 'utf8').split('\n');
+    expect(loadedUrls).toContain(new URL(`file://${builtCliPath}`).href);
+    const loaded = [...loadedUrls, ...modulesBehind(loadedUrls)];
+    // The start did load the server: the check below looks at the right names.
+    expect(loaded).toContain(join(repositoryRoot, 'dist/server/create-agent-server.js'));
     expect(loaded.filter((url) => loadedOnlyForHttp.some((pattern) => pattern.test(url)))).toEqual(
       [],
     );
