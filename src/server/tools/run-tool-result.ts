@@ -49,11 +49,18 @@ export function runOutcomeToToolResult(
   return toolResult;
 }
 
-/** A call refused before anything ran (bad input, unknown session…), still in the run shape. */
-export function refusalToToolResult(error: AgentError, provider: string): CallToolResult {
+/**
+ * A call refused before anything ran (bad input, unknown session…), still in the run shape;
+ * `cancelled` for a background run cancelled before it got to run.
+ */
+export function refusalToToolResult(
+  error: AgentError,
+  provider: string,
+  status: 'failed' | 'cancelled' = 'failed',
+): CallToolResult {
   return toToolResult({
     text: error.message,
-    status: 'failed',
+    status,
     provider,
     duration_ms: 0,
     tool_calls: 0,

@@ -4,6 +4,8 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 export interface StdioServing {
   /** Resolves when the client went away (stdin ended) or a termination signal arrived. */
   closed: Promise<string>;
+  /** Resolves when a termination signal arrived, also after stdin ended. */
+  signalled: Promise<string>;
 }
 
 /**
@@ -17,12 +19,15 @@ export async function serveStdio(server: McpServer): Promise<StdioServing> {
   process.stdout.setMaxListeners(0);
   const transport = new StdioServerTransport();
   await server.connect(transport);
-  const closed = new Promise<string>((resolve) => {
-    process.stdin.once('end', () => resolve('stdin closed'));
-    process.stdin.once('close', () => resolve('stdin closed'));
+  const signalled = new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGHUP', () => resolve('SIGHUP'));
   });
-  return { closed };
+  const closed = new Promise<string>((resolve) => {
+    process.stdin.once('end', () => resolve('stdin closed'));
+    process.stdin.once('close', () => resolve('stdin closed'));
+    void signalled.then(resolve);
+  });
+  return { closed, signalled };
 }
