@@ -37,6 +37,22 @@ const expectNoLeftovers = async () => {
     .toEqual([]);
 };
 
+/** The built server on pipes of our own, with an SDK client we can leave by ending stdin. */
+async function startServerOnPipes() {
+  const child = spawn(
+    process.execPath,
+    [builtCliPath, '--allowed-root', environment.root, '--state-dir', environment.stateDir],
+    { cwd: environment.root, env: environment.environment, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+  // The SDK's stdio framing over the child's pipes.
+  const client = new Client({ name: 'e2e-eof-client', version: '1.0.0' });
+  await client.connect(new StdioServerTransport(child.stdout, child.stdin));
+  return { child, client, exited, stderr: () => stderr };
+}
+
 describe('background runs over stdio', () => {
   it('starts runs on claude-code, codex and opencode at once; wait_agent returns each its own result', async () => {
     const server = await environment.startServer();
@@ -104,17 +120,7 @@ describe('background runs over stdio', () => {
   });
 
   it('stays after stdin EOF until the background run has ended, then exits 0', async () => {
-    const child = spawn(
-      process.execPath,
-      [builtCliPath, '--allowed-root', environment.root, '--state-dir', environment.stateDir],
-      { cwd: environment.root, env: environment.environment, stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
-    // The SDK's stdio framing over the child's pipes: a client we can leave by ending stdin.
-    const client = new Client({ name: 'e2e-eof-client', version: '1.0.0' });
-    await client.connect(new StdioServerTransport(child.stdout, child.stdin));
+    const { child, client, exited, stderr } = await startServerOnPipes();
     const prompt = 'Outlive the client [[mock:slow=400]]';
     const requested = environment.model.waitForRequest(
       (request) => JSON.stringify(request.body).includes('Outlive the client'),
@@ -130,7 +136,7 @@ describe('background runs over stdio', () => {
     child.stdin.end();
     const [code] = await exited;
     expect(code).toBe(0);
-    expect(stderr).toContain('stdin closed: waiting for 1 background run(s) to end');
+    expect(stderr()).toContain('stdin closed: waiting for 1 background run(s) to end');
     const record = await readFile(join(environment.stateDir, 'runs', sessionId, '1.jsonl'), 'utf8');
     const lastEvent = JSON.parse(record.trim().split('\n').at(-1)!) as Record<string, unknown>;
     expect(lastEvent).toMatchObject({
@@ -138,6 +144,31 @@ describe('background runs over stdio', () => {
       status: 'completed',
       text: `Echo: ${prompt}`,
     });
+    await expectNoLeftovers();
+  });
+
+  it('ends a background run it waits for after stdin EOF on SIGTERM, and exits 0', async () => {
+    const { child, client, exited, stderr } = await startServerOnPipes();
+    const stalled = environment.model.waitForRequest(
+      (request) =>
+        request.directive === 'stall' && JSON.stringify(request.body).includes('until SIGTERM'),
+      60_000,
+    );
+    await startBackgroundRun(client, {
+      provider: 'claude-code',
+      model: 'mock-model',
+      prompt: 'Hold on until SIGTERM [[mock:stall]]',
+    });
+    await stalled;
+    child.stdin.end();
+    await expect
+      .poll(stderr, { timeout: 15_000, interval: 100 })
+      .toContain('stdin closed: waiting');
+    expect(child.exitCode).toBeNull();
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    expect(code).toBe(0);
+    expect(stderr()).toContain('SIGTERM: ending 1 running sub-agent(s)');
     await expectNoLeftovers();
   });
 });
