@@ -16,10 +16,13 @@ async function callTool(
   name: string,
   args: Record<string, unknown>,
 ): Promise<BackgroundAnswer> {
-  const result = (await client.callTool({ name, arguments: args }, undefined, {
+  const result = await client.callTool({ name, arguments: args }, undefined, {
     timeout: 90_000,
-  })) as CallToolResult;
-  return { result, structured: result.structuredContent as RunToolResult };
+  });
+  return {
+    result: result as CallToolResult,
+    structured: result.structuredContent as RunToolResult,
+  };
 }
 
 /** run_agent with `background: true`; returns its answer (status `running`, session id). */

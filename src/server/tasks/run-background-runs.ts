@@ -82,19 +82,17 @@ export function createRunBackgroundRuns(
     });
   }
 
-  function settle(entry: Entry, work: Promise<RunOutcome>): Promise<void> {
-    return work.then(
-      (outcome) => {
-        entry.record = outcome.record;
-        entry.result = runOutcomeToToolResult(outcome, config.maxResultTextCharacters);
-      },
-      (error: unknown) => {
-        const failure = toAgentError(error);
-        // Cancelled while it waited for a slot or for its session: it never ran.
-        const status = entry.cancelled ? 'cancelled' : 'failed';
-        entry.result = refusalToToolResult(failure, entry.provider, status);
-      },
-    );
+  /** Never rejects: whatever happens, the run ends with a tool result. */
+  async function settle(entry: Entry, work: Promise<RunOutcome>): Promise<void> {
+    try {
+      const outcome = await work;
+      entry.record = outcome.record;
+      entry.result = runOutcomeToToolResult(outcome, config.maxResultTextCharacters);
+    } catch (error) {
+      // Cancelled while it waited for a slot or for its session: it never ran.
+      const status = entry.cancelled ? 'cancelled' : 'failed';
+      entry.result = refusalToToolResult(toAgentError(error), entry.provider, status);
+    }
   }
 
   const find = (id: string) => {
