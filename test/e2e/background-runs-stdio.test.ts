@@ -2,7 +2,8 @@
  * Background runs through the BUILT stdio server with the real CLIs behind the scripted model:
  * three runs on three providers started at once each return their own result through
  * wait_agent, cancel_agent ends one with no process left, and after stdin EOF the server stays
- * until its background run has ended, then exits (the result is in the run record).
+ * until its background run has ended, then exits (the result is in the run record), and a
+ * killed server leaves none of a background run's processes behind (the orphan guard).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -169,6 +170,24 @@ describe('background runs over stdio', () => {
     const [code] = await exited;
     expect(code).toBe(0);
     expect(stderr()).toContain('SIGTERM: ending 1 running sub-agent(s)');
+    await expectNoLeftovers();
+  });
+
+  it('leaves no process of a background run behind when the server is killed (SIGKILL)', async () => {
+    const { child, client, exited } = await startServerOnPipes();
+    const stalled = environment.model.waitForRequest(
+      (request) =>
+        request.directive === 'stall' && JSON.stringify(request.body).includes('until SIGKILL'),
+      60_000,
+    );
+    await startBackgroundRun(client, {
+      provider: 'codex',
+      prompt: 'Hold on until SIGKILL [[mock:stall]]',
+    });
+    await stalled;
+    expect(environment.leftoverProcesses().length).toBeGreaterThan(0);
+    child.kill('SIGKILL');
+    await exited;
     await expectNoLeftovers();
   });
 });
