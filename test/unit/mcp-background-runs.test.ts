@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerConfig } from '../../src/config/index.js';
 import type { ProviderRunRequest } from '../../src/providers/agent-provider.js';
 import { startInMemoryServer, type InMemoryServer } from '../support/in-memory-server.js';
 import { eventOf } from '../support/progress-recorder.js';
@@ -41,8 +42,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(): Promise<InMemoryServer> {
-  server = await startInMemoryServer({ providers: [createScriptedProvider(script)] });
+async function start(config?: Partial<ServerConfig>): Promise<InMemoryServer> {
+  server = await startInMemoryServer({ providers: [createScriptedProvider(script)], config });
   return server;
 }
 
@@ -138,6 +139,44 @@ describe('run_agent with background: true', () => {
     );
     expect((result.structuredContent as Structured).status).toBe('completed');
     expect(events).toContain('run-end');
+  });
+});
+
+describe('the bounds of a background run', () => {
+  it('times out like a foreground run', async () => {
+    await start();
+    const started = await call('run_agent', {
+      prompt: 'never ends',
+      background: true,
+      timeout_seconds: 0.2,
+    });
+    const waited = await call('wait_agent', { session_id: started.structured!.session_id });
+    expect(waited.result.isError).toBe(true);
+    expect(waited.structured).toMatchObject({ status: 'timed_out', error: { code: 'timed_out' } });
+  });
+
+  it('waits for a free slot under maxConcurrentRuns, and says so', async () => {
+    await start({ maxConcurrentRuns: 1 });
+    const first = await call('run_agent', { prompt: 'never ends', background: true });
+    const second = await call('run_agent', { prompt: 'work slowly', background: true });
+    expect(second.structured).toMatchObject({ status: 'running' });
+    const queued = await call('wait_agent', {
+      session_id: second.structured!.session_id,
+      timeout_seconds: 0.05,
+    });
+    expect(queued.structured!.text).toContain('queued: waiting for a free run slot (1 waiting)');
+    await call('cancel_agent', { session_id: first.structured!.session_id });
+    const done = await call('wait_agent', { session_id: second.structured!.session_id });
+    expect(done.structured).toMatchObject({ status: 'completed', text: 'answered: work slowly' });
+  });
+
+  it('bounds the result text by maxResultTextCharacters', async () => {
+    await start({ maxResultTextCharacters: 1000 });
+    const prompt = `work slowly ${'z'.repeat(5000)}`;
+    const started = await call('run_agent', { prompt, background: true });
+    const waited = await call('wait_agent', { session_id: started.structured!.session_id });
+    expect(waited.structured).toMatchObject({ status: 'completed', text_truncated: true });
+    expect(waited.structured!.text.length).toBeLessThan(1500);
   });
 });
 
