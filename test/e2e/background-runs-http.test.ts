@@ -9,6 +9,7 @@ import {
   cancelBackgroundRun,
   fanOutRuns,
   startBackgroundRun,
+  startStalledBackgroundRun,
   waitForBackgroundResult,
 } from '../support/background-runs.js';
 import {
@@ -69,17 +70,10 @@ describe('background runs over HTTP', () => {
     const server = await startHttpServer(environment);
     try {
       const { client } = await server.connect();
-      const stalled = environment.model.waitForRequest(
-        (request) =>
-          request.directive === 'stall' && JSON.stringify(request.body).includes('stop me'),
-        60_000,
-      );
-      const started = await startBackgroundRun(client, {
+      const started = await startStalledBackgroundRun(environment, client, 'Please stop me', {
         provider: 'claude-code',
         model: 'mock-model',
-        prompt: 'Please stop me over HTTP [[mock:stall]]',
       });
-      await stalled;
       expect(leftoverProcesses(environment, [server.pid]).length).toBeGreaterThan(0);
       const cancelled = await cancelBackgroundRun(client, started.structured.session_id!);
       expect(cancelled.structured).toMatchObject({

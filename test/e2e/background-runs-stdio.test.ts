@@ -16,6 +16,7 @@ import {
   cancelBackgroundRun,
   fanOutRuns,
   startBackgroundRun,
+  startStalledBackgroundRun,
   waitForBackgroundResult,
 } from '../support/background-runs.js';
 import {
@@ -89,21 +90,14 @@ describe('background runs over stdio', () => {
 
   it('cancel_agent ends one background run with no process left while another completes', async () => {
     const server = await environment.startServer();
-    const stalled = environment.model.waitForRequest(
-      (request) =>
-        request.directive === 'stall' && JSON.stringify(request.body).includes('cancel me'),
-      60_000,
-    );
-    const doomed = await startBackgroundRun(server.client, {
-      provider: 'claude-code',
-      model: 'mock-model',
-      prompt: 'Please cancel me [[mock:stall]]',
-    });
     const kept = await startBackgroundRun(server.client, {
       provider: 'codex',
       prompt: 'Keep me going',
     });
-    await stalled;
+    const doomed = await startStalledBackgroundRun(environment, server.client, 'Please cancel me', {
+      provider: 'claude-code',
+      model: 'mock-model',
+    });
     expect(environment.leftoverProcesses().length).toBeGreaterThan(0);
     const cancelled = await cancelBackgroundRun(server.client, doomed.structured.session_id!);
     expect(cancelled.result.isError).toBe(true);
@@ -150,17 +144,10 @@ describe('background runs over stdio', () => {
 
   it('ends a background run it waits for after stdin EOF on SIGTERM, and exits 0', async () => {
     const { child, client, exited, stderr } = await startServerOnPipes();
-    const stalled = environment.model.waitForRequest(
-      (request) =>
-        request.directive === 'stall' && JSON.stringify(request.body).includes('until SIGTERM'),
-      60_000,
-    );
-    await startBackgroundRun(client, {
+    await startStalledBackgroundRun(environment, client, 'Hold on until SIGTERM', {
       provider: 'claude-code',
       model: 'mock-model',
-      prompt: 'Hold on until SIGTERM [[mock:stall]]',
     });
-    await stalled;
     child.stdin.end();
     await expect
       .poll(stderr, { timeout: 15_000, interval: 100 })
@@ -175,16 +162,9 @@ describe('background runs over stdio', () => {
 
   it('leaves no process of a background run behind when the server is killed (SIGKILL)', async () => {
     const { child, client, exited } = await startServerOnPipes();
-    const stalled = environment.model.waitForRequest(
-      (request) =>
-        request.directive === 'stall' && JSON.stringify(request.body).includes('until SIGKILL'),
-      60_000,
-    );
-    await startBackgroundRun(client, {
+    await startStalledBackgroundRun(environment, client, 'Hold on until SIGKILL', {
       provider: 'codex',
-      prompt: 'Hold on until SIGKILL [[mock:stall]]',
     });
-    await stalled;
     expect(environment.leftoverProcesses().length).toBeGreaterThan(0);
     child.kill('SIGKILL');
     await exited;

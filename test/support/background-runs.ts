@@ -4,7 +4,7 @@
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { RunToolResult } from './stdio-server-harness.js';
+import type { AgentTestEnvironment, RunToolResult } from './stdio-server-harness.js';
 
 export interface BackgroundAnswer {
   result: CallToolResult;
@@ -46,6 +46,25 @@ export async function waitForBackgroundResult(
     if (answer.structured.status !== 'running') return answer;
   }
   throw new Error(`the background run of ${sessionId} did not end`);
+}
+
+/**
+ * A background run whose model stalls (`[[mock:stall]]` is added to `words`): resolves once the
+ * scripted model holds its stream open, so the agent's processes are running.
+ */
+export async function startStalledBackgroundRun(
+  environment: AgentTestEnvironment,
+  client: Client,
+  words: string,
+  args: Record<string, unknown>,
+): Promise<BackgroundAnswer> {
+  const stalled = environment.model.waitForRequest(
+    (request) => request.directive === 'stall' && JSON.stringify(request.body).includes(words),
+    60_000,
+  );
+  const started = await startBackgroundRun(client, { ...args, prompt: `${words} [[mock:stall]]` });
+  await stalled;
+  return started;
 }
 
 export function cancelBackgroundRun(client: Client, sessionId: string): Promise<BackgroundAnswer> {
