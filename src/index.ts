@@ -40,4 +40,7 @@ export {
 } from './runs/index.js';
 export { enableOrphanGuard } from './process/index.js';
 export { createAgentServer, type AgentServerDependencies } from './server/create-agent-server.js';
+// One per process, passed to every createAgentServer, lets a background run outlive its connection.
+export { createBackgroundRunService } from './server/tasks/background-run-service.js';
+export type { BackgroundRuns } from './server/tasks/background-runs.js';
 export { progressEventMetaKey } from './server/progress/progress-reporter.js';

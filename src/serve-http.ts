@@ -30,7 +30,8 @@ export async function serveHttpUntilSignal(
       token,
       allowedOrigins: config.http.allowedOrigins,
       sessionIdleMs: config.http.sessionIdleSeconds * 1000,
-      createServer: ({ clientStreams }) => createAgentServer({ ...dependencies, clientStreams }),
+      createServer: ({ clientStreams, owner }) =>
+        createAgentServer({ ...dependencies, clientStreams, owner }),
       log,
     });
   } catch (error) {
@@ -47,6 +48,7 @@ export async function serveHttpUntilSignal(
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGHUP', () => resolve('SIGHUP'));
   });
+  // Background runs end with the server: SIGTERM ends them like every other run.
   if (dependencies.runs.activeRuns > 0) {
     log(`${reason}: ending ${dependencies.runs.activeRuns} running sub-agent(s)`);
   }

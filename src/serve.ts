@@ -12,6 +12,7 @@ import {
 import { createRunService } from './runs/run-service.js';
 import { createSessionStore } from './runs/session-store.js';
 import { createAgentServer } from './server/create-agent-server.js';
+import { createBackgroundRunService } from './server/tasks/background-run-service.js';
 import { serveStdio } from './server/transports/stdio.js';
 
 export interface ServeOptions {
@@ -42,19 +43,31 @@ export async function serve({ argv, log }: ServeOptions): Promise<number> {
   enableOrphanGuard({ stateDirectory: config.stateDir });
   const sessions = createSessionStore(config.stateDir);
   const runs = createRunService({ config, registry, sessions, environment: childEnvironment });
+  // One for the process: a background run outlives the connection (HTTP session) that started it.
+  const background = createBackgroundRunService(runs, config);
   if (http) {
     try {
       const { serveHttpUntilSignal } = await import('./serve-http.js');
-      return await serveHttpUntilSignal({ config, registry, runs, sessions }, log);
+      return await serveHttpUntilSignal({ config, registry, runs, sessions, background }, log);
     } finally {
       await runs.shutdown();
       await registry.dispose();
     }
   }
-  const server = createAgentServer({ config, registry, runs, sessions });
+  const server = createAgentServer({ config, registry, runs, sessions, background });
   try {
     const serving = await serveStdio(server, log);
-    const reason = await serving.closed;
+    let reason = await serving.closed;
+    if (reason === 'stdin closed' && background.running > 0) {
+      // The client left, its background runs stay: they end as they would have (a signal
+      // still ends them at once); their results are in their run records (docs/background-runs.md).
+      log(`stdin closed: waiting for ${background.running} background run(s) to end`);
+      await server.close().catch(() => undefined);
+      reason = await Promise.race([
+        background.idle().then(() => 'stdin closed'),
+        serving.signalled,
+      ]);
+    }
     if (runs.activeRuns > 0) log(`${reason}: ending ${runs.activeRuns} running sub-agent(s)`);
     return 0;
   } finally {

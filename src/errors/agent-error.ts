@@ -32,6 +32,8 @@ export type AgentErrorCode =
   | 'idle_timeout'
   /** The server is shutting down. */
   | 'shutting_down'
+  /** wait_agent / cancel_agent named a session with no background run (running or remembered). */
+  | 'no_background_run'
   /** The configuration is invalid. */
   | 'config_invalid'
   /** A bug or an unexpected state in subagent-mcp itself. */

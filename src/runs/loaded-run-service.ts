@@ -57,6 +57,7 @@ export function createLoadedRunService(options: RunServiceOptions): RunService {
     const timeoutSeconds = boundedTimeout(prepared.timeoutSeconds, config);
     const signal = AbortSignal.any([context.signal, shutdownController.signal]);
     const sessionId = prepared.session?.id ?? sessions.newId();
+    context.onAccepted?.(sessionId);
     return sessionLock.run(sessionId, signal, async () => {
       const release = await limiter.acquire(signal, context.onQueued);
       const previousRuns = prepared.session?.runs ?? 0;

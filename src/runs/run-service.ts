@@ -34,6 +34,8 @@ export interface RunContext {
   onEvent: (event: AgentEvent) => void | Promise<void>;
   /** Told the queue position when the run must wait for a free slot. */
   onQueued?: (position: number) => void;
+  /** Told our session id once the call passed validation, before it waits for a slot. */
+  onAccepted?: (sessionId: string) => void;
 }
 
 export interface RunService {

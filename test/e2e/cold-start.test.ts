@@ -132,9 +132,11 @@ describe('a start of the built CLI', () => {
     });
     const { tools } = await server.client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual([
+      'cancel_agent',
       'list_providers',
       'resume_agent',
       'run_agent',
+      'wait_agent',
     ]);
     expect(environment.leftoverProcesses()).toEqual([]);
     await server.close();

@@ -54,9 +54,11 @@ describe('runs over HTTP', () => {
     const { client } = await server.connect();
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual([
+      'cancel_agent',
       'list_providers',
       'resume_agent',
       'run_agent',
+      'wait_agent',
     ]);
     const { structured, progress } = await run(client, 'Hello over HTTP');
     expect(structured).toMatchObject({ status: 'completed', text: 'Echo: Hello over HTTP' });

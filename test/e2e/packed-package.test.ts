@@ -105,9 +105,11 @@ describe('the packed package', () => {
 
     const { tools } = await server.client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual([
+      'cancel_agent',
       'list_providers',
       'resume_agent',
       'run_agent',
+      'wait_agent',
     ]);
     const list = await server.client.callTool({ name: 'list_providers', arguments: {} });
     const providers = (list.structuredContent as { providers: Array<Record<string, unknown>> })

@@ -147,7 +147,11 @@ export function claudeMcpConfig(launch: ServerLaunch): Record<string, unknown> {
 export async function runClaudeParent(
   environment: AgentTestEnvironment,
   prompt: string,
-  options: ServerLaunchOptions & { mcpConfig?: Record<string, unknown> } = {},
+  options: ServerLaunchOptions & {
+    mcpConfig?: Record<string, unknown>;
+    /** The tools it may call unasked; default only mcp__subagents__run_agent. */
+    allowedTools?: string[];
+  } = {},
 ): Promise<ParentRun & { configFile: string }> {
   const configDirectory = parentDirectory(environment, 'parent-claude-config');
   await mkdir(configDirectory, { recursive: true });
@@ -163,7 +167,7 @@ export async function runClaudeParent(
       '--verbose',
       '--mcp-config',
       configFile,
-      '--allowedTools=mcp__subagents__run_agent',
+      `--allowedTools=${(options.allowedTools ?? ['mcp__subagents__run_agent']).join(',')}`,
       '--model',
       'mock-model',
       '--',

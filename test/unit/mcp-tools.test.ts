@@ -35,9 +35,11 @@ describe('the three tools', () => {
     server = await startInMemoryServer({ providers: [createScriptedProvider(answer)] });
     const { tools } = await server.client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual([
+      'cancel_agent',
       'list_providers',
       'resume_agent',
       'run_agent',
+      'wait_agent',
     ]);
     const run = tools.find((tool) => tool.name === 'run_agent')!;
     expect(run.inputSchema.required).toEqual(['prompt']);

@@ -1,11 +1,12 @@
 /**
- * What the Tasks extension needs from runs that go on after the call that started them: the
- * seam between the protocol layer (tasks-extension.ts) and whatever keeps background runs.
- * run-background-runs.ts is a minimal implementation over the RunService; the background-run
- * service of `run_agent { background: true }` can stand behind the same four methods.
+ * Runs that go on after the call that started them: the seam between the protocols that start
+ * them (`run_agent { background: true }` with wait_agent / cancel_agent, and the Tasks
+ * extension in tasks-extension.ts) and what keeps them (run-background-runs.ts, over the
+ * RunService, so a background run keeps every guarantee of a foreground one).
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ResumeAgentInput, RunAgentInput } from '../../runs/index.js';
+import type { AgentEvent } from '../../events/index.js';
+import type { ResumeAgentInput, RunAgentInput, RunRecordReference } from '../../runs/index.js';
 
 /** A run_agent or resume_agent call, with its arguments already parsed. */
 export type BackgroundCall =
@@ -19,13 +20,54 @@ export type BackgroundRunStatus =
   /** Ended because `cancel(id)` was called. */
   | { state: 'cancelled' };
 
+export interface BackgroundStartOptions {
+  /**
+   * Who may find the run by its session (`findBySession`): the HTTP bearer token's
+   * fingerprint, so runs never show across tokens. Undefined: only callers without one.
+   */
+  owner?: string;
+  /** The provider for messages, when the caller knows it (a resumed session's). */
+  provider?: string;
+}
+
+/** What a background run did so far, for wait_agent's answer while it runs. */
+export interface BackgroundRunView {
+  /** Our session id, once the run was accepted (undefined only for a refused call). */
+  sessionId?: string;
+  provider: string;
+  startedAt: number;
+  /** Readable lines of the latest events, oldest first (bounded, see recent-events.ts). */
+  latestEvents: string[];
+  toolCalls: number;
+  filesChanged: string[];
+  /** The run's record, once it ended with one. */
+  record?: RunRecordReference;
+}
+
 export interface BackgroundRuns {
-  /** Starts the call without waiting for it; resolves with the id the other methods take. */
-  start(call: BackgroundCall): Promise<string>;
+  /**
+   * Starts the call without waiting for it to run; resolves with the id the other methods
+   * take once the call was accepted (its session id is known) or refused (its result is).
+   */
+  start(call: BackgroundCall, options?: BackgroundStartOptions): Promise<string>;
   /** Undefined when no run has that id (never started here, or forgotten). */
   status(id: string): BackgroundRunStatus | undefined;
-  /** The call's tool result once the run finished, exactly what a foreground call returns. */
+  /** The call's tool result once the run ended, exactly what a foreground call returns. */
   result(id: string): CallToolResult | undefined;
-  /** Asks the run to end; false when no run has that id. Ending is eventual. */
+  /** Asks the run to end; false when no run has that id. Ending is eventual: see `settled`. */
   cancel(id: string): Promise<boolean>;
+  /** The id of the newest run of `sessionId` started by `owner`, while it is remembered. */
+  findBySession(sessionId: string, owner?: string): string | undefined;
+  view(id: string): BackgroundRunView | undefined;
+  /**
+   * Resolves true once the run has ended (at once if it has), false after `timeoutMs` or when
+   * `signal` aborts first.
+   */
+  settled(id: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
+  /** Calls `listener` with each later event of the run; returns the unsubscribe. */
+  watch(id: string, listener: (event: AgentEvent) => void): () => void;
+  /** Runs not yet ended. */
+  readonly running: number;
+  /** Resolves once no run is running (at once when none is). */
+  idle(): Promise<void>;
 }

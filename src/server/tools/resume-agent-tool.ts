@@ -1,17 +1,18 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RunService, SessionStore } from '../../runs/index.js';
-import type { RunToolContext } from './run-with-progress.js';
+import type { BackgroundToolContext } from './background-calls.js';
+import { callRunTool } from './call-run-tool.js';
 import { resumeAgentInputSchema, runResultSchema } from './tool-schemas.js';
 
 const description = `Continue an earlier sub-agent session with a new message and wait for the answer.
 Takes the session_id returned by run_agent (or an earlier resume_agent); the provider and working directory come from that session, and the sub-agent remembers the conversation so far.
-Returns the same result shape as run_agent.`;
+Returns the same result shape as run_agent; \`background: true\` answers at once, as with run_agent (collect with wait_agent).`;
 
 export function registerResumeAgentTool(
   server: McpServer,
-  dependencies: RunToolContext & { runs: RunService; sessions: SessionStore },
+  dependencies: BackgroundToolContext & { runs: RunService; sessions: SessionStore },
 ): void {
-  const { config, runs, sessions } = dependencies;
+  const { config, sessions } = dependencies;
   server.registerTool(
     'resume_agent',
     {
@@ -27,20 +28,17 @@ export function registerResumeAgentTool(
         .get(input.session_id)
         .then((session) => session.provider)
         .catch(() => config.defaultProvider);
-      // Loaded with the first call: a server start needs only the schemas above.
-      const { runWithProgress } = await import('./run-with-progress.js');
-      return runWithProgress(extra, dependencies, provider, (context) =>
-        runs.resume(
-          {
-            sessionId: input.session_id,
-            prompt: input.prompt,
-            model: input.model,
-            permissions: input.permissions,
-            timeoutSeconds: input.timeout_seconds,
-          },
-          context,
-        ),
-      );
+      const call = {
+        tool: 'resume_agent',
+        input: {
+          sessionId: input.session_id,
+          prompt: input.prompt,
+          model: input.model,
+          permissions: input.permissions,
+          timeoutSeconds: input.timeout_seconds,
+        },
+      } as const;
+      return callRunTool(extra, dependencies, { call, provider, background: input.background });
     },
   );
 }

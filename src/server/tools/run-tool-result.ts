@@ -50,13 +50,18 @@ export function runOutcomeToToolResult(
 }
 
 /**
- * A call refused before anything ran (bad input, unknown session…), still in the run shape.
- * `provider` may be the caller's unknown one: shortened, as the error message quotes it.
+ * A call refused before anything ran (bad input, unknown session…), still in the run shape;
+ * `cancelled` for a background run cancelled before it got to run. `provider` may be the
+ * caller's unknown one: shortened, as the error message quotes it.
  */
-export function refusalToToolResult(error: AgentError, provider: string): CallToolResult {
+export function refusalToToolResult(
+  error: AgentError,
+  provider: string,
+  status: 'failed' | 'cancelled' = 'failed',
+): CallToolResult {
   return toToolResult({
     text: error.message,
-    status: 'failed',
+    status,
     provider: shortenInput(provider),
     duration_ms: 0,
     tool_calls: 0,

@@ -57,7 +57,8 @@ export async function runWithProgress(
   }
 }
 
-function createReporter(
+/** A progress reporter wired to the request, when it carries a progressToken. */
+export function createReporter(
   extra: ToolExtra,
   context: RunToolContext,
   provider: string,

@@ -1,4 +1,7 @@
-/** Input and output schemas of the three tools, exactly as ARCHITECTURE §2 fixes them. */
+/**
+ * Input and output schemas of the tools: the three ARCHITECTURE §2 fixes, plus `background`
+ * and the tools that wait for and cancel background runs (docs/background-runs.md).
+ */
 import { z } from 'zod';
 import { permissionsSchema, runStatusSchema } from '../../events/run-enums.js';
 
@@ -9,6 +12,13 @@ const timeoutField = z
   .number()
   .positive()
   .describe('Wall-clock bound for this run in seconds, capped by the server maximum.');
+const backgroundField = z
+  .boolean()
+  .optional()
+  .describe(
+    'true: answer at once with session_id and status "running" while the run goes on; collect the result with wait_agent, stop it with cancel_agent. Default false (wait for the answer).',
+  );
+
 const modelField = z
   .string()
   .min(1)
@@ -32,6 +42,7 @@ export const runAgentInputSchema = z.object({
   permissions: permissionsField.optional(),
   instructions: z.string().optional().describe('Extra system instructions for the sub-agent.'),
   timeout_seconds: timeoutField.optional(),
+  background: backgroundField,
 });
 
 export const resumeAgentInputSchema = z.object({
@@ -40,7 +51,31 @@ export const resumeAgentInputSchema = z.object({
   model: modelField.optional(),
   permissions: permissionsField.optional(),
   timeout_seconds: timeoutField.optional(),
+  background: backgroundField,
 });
+
+/** wait_agent answers at the latest after this long: under the 60 s many clients allow a call. */
+export const maxWaitSeconds = 50;
+export const defaultWaitSeconds = 30;
+
+const sessionIdField = z
+  .string()
+  .min(1)
+  .describe('The session_id run_agent or resume_agent returned for a background run.');
+
+export const waitAgentInputSchema = z.object({
+  session_id: sessionIdField,
+  timeout_seconds: z
+    .number()
+    .positive()
+    .max(maxWaitSeconds)
+    .optional()
+    .describe(
+      `How long to wait for the run to end, in seconds (default ${defaultWaitSeconds}, at most ${maxWaitSeconds}).`,
+    ),
+});
+
+export const cancelAgentInputSchema = z.object({ session_id: sessionIdField });
 
 const usageOutputSchema = z.object({
   input_tokens: z.number(),
@@ -52,8 +87,16 @@ const usageOutputSchema = z.object({
 
 /** `text` comes first: Claude Code shows only structuredContent when it is present. */
 export const runResultSchema = z.object({
-  text: z.string().describe("The sub-agent's final answer for this turn."),
-  status: runStatusSchema,
+  text: z
+    .string()
+    .describe(
+      "The sub-agent's final answer for this turn; while a background run goes on, what it did lately.",
+    ),
+  status: runStatusSchema
+    .or(z.literal('running'))
+    .describe(
+      'running: a background run still going on (call wait_agent with session_id); otherwise how the run ended.',
+    ),
   session_id: z.string().optional().describe('Pass to resume_agent to continue this session.'),
   provider: z.string(),
   model: z.string().optional().describe('The model the agent reports having used.'),

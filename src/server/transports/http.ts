@@ -37,9 +37,11 @@ export interface HttpServeOptions {
   maxBodyBytes?: number;
   /**
    * A fresh MCP server for one session; `clientStreams` finds the HTTP response that carries a
-   * request's messages, so progress can wait for a slow client (progress/client-stream.ts).
+   * request's messages, so progress can wait for a slow client (progress/client-stream.ts);
+   * `owner` names the bearer token the session was opened with (its fingerprint, hex), so
+   * what outlives a session (background runs) is found again only under the same token.
    */
-  createServer: (session: { clientStreams: ClientStreamLookup }) => McpServer;
+  createServer: (session: { clientStreams: ClientStreamLookup; owner: string }) => McpServer;
   log: (line: string) => void;
 }
 
@@ -80,7 +82,10 @@ export async function serveHttp(options: HttpServeOptions): Promise<HttpServing>
 
   const openSession = async (presented: Buffer): Promise<StreamableHTTPServerTransport> => {
     const responses = new Map<RequestId, ServerResponse>();
-    const server = options.createServer({ clientStreams: (id) => responses.get(id) });
+    const server = options.createServer({
+      clientStreams: (id) => responses.get(id),
+      owner: presented.toString('hex'),
+    });
     let entry: SessionEntry | undefined;
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),

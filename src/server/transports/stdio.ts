@@ -5,6 +5,8 @@ import { boundLines, type OversizedLine } from './bounded-lines.js';
 export interface StdioServing {
   /** Resolves when the client went away (stdin ended) or a termination signal arrived. */
   closed: Promise<string>;
+  /** Resolves when a termination signal arrived, also after stdin ended. */
+  signalled: Promise<string>;
 }
 
 /** Longest message read, in bytes: the SDK's own stdio default (10 MiB). */
@@ -31,14 +33,17 @@ export async function serveStdio(
   });
   process.stdin.pipe(lines);
   await server.connect(transport);
-  const closed = new Promise<string>((resolve) => {
-    process.stdin.once('end', () => resolve('stdin closed'));
-    process.stdin.once('close', () => resolve('stdin closed'));
+  const signalled = new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGHUP', () => resolve('SIGHUP'));
   });
-  return { closed };
+  const closed = new Promise<string>((resolve) => {
+    process.stdin.once('end', () => resolve('stdin closed'));
+    process.stdin.once('close', () => resolve('stdin closed'));
+    void signalled.then(resolve);
+  });
+  return { closed, signalled };
 }
 
 function refuseOversized(
