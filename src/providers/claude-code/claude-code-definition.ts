@@ -11,5 +11,10 @@ export const claudeCodeDefinition = defineProvider({
   name: 'Claude Code',
   capabilities: { resume: true, cancel: true, permissions: true, streamingText: true },
   settingsSchema: claudeCodeSettingsSchema,
-  load: async () => (await import('./claude-code-provider.js')).createClaudeCodeProvider,
+  load: async () => {
+    const { createClaudeCodeProvider, defaultClaudeWarmLimits } =
+      await import('./claude-code-provider.js');
+    return (settings, identity) =>
+      createClaudeCodeProvider(settings, identity, defaultClaudeWarmLimits);
+  },
 });
