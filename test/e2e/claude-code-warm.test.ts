@@ -4,8 +4,10 @@
  * on that process's stdin. A process is the session's alone, replaced when it died, not reused
  * for other permissions or another model, and gone when the server is.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentEvent } from '../../src/events/index.js';
+import { createProgressRecorder } from '../support/progress-recorder.js';
 import {
   callToolWithProgress,
   createAgentTestEnvironment,
@@ -32,6 +34,13 @@ const claudePids = (): number[] =>
     .leftoverProcesses()
     .filter((found) => found.command.includes('--input-format stream-json'))
     .map((found) => found.pid);
+
+/** A server whose claude-code warm settings are `warm` (config file), or with `args`. */
+async function startServerWith(warm: Record<string, number>, args: string[] = []) {
+  const configFile = join(environment.stateDir, '..', `warm-${Object.values(warm).join('-')}.json`);
+  writeFileSync(configFile, JSON.stringify({ providers: { 'claude-code': { warm } } }));
+  return environment.startServer({ args: ['--config', configFile, ...args] });
+}
 
 /** Runs a first turn and returns its session and the pid of the process kept for it. */
 async function startWarmSession(target: StdioServerHandle, prompt: string, args = {}) {
@@ -98,7 +107,7 @@ describe('warm claude-code sessions', () => {
       60_000,
     );
     const controller = new AbortController();
-    const events: AgentEvent[] = [];
+    const progress = createProgressRecorder();
     const outcome = server.client
       .callTool(
         {
@@ -109,10 +118,7 @@ describe('warm claude-code sessions', () => {
         {
           signal: controller.signal,
           timeout: 90_000,
-          onprogress: (notification) => {
-            const event = notification._meta?.['subagent-mcp/event'] as AgentEvent | undefined;
-            if (event) events.push(event);
-          },
+          onprogress: progress.onprogress,
         },
       )
       .then(
@@ -122,6 +128,7 @@ describe('warm claude-code sessions', () => {
     await stalled;
     // The stalled turn runs on the warm process.
     expect(claudePids()).toContain(pid);
+    expect(progress.sequence()).toContain('run-start');
     controller.abort('user pressed stop');
     expect(await outcome).toBe('rejected');
     await expect.poll(() => claudePids().includes(pid), { timeout: 10_000 }).toBe(false);
@@ -137,18 +144,49 @@ describe('warm claude-code sessions', () => {
 });
 
 describe('warm processes and the server’s end', () => {
+  // Kept far longer than the test takes: only the server's end can end them.
+  const longIdle = { idleSeconds: 600 };
+
   it('a closed server leaves no warm process', async () => {
-    const own = await environment.startServer();
+    const own = await startServerWith(longIdle);
     const { pid } = await startWarmSession(own, 'Remember the word lime');
     await own.close();
     await expect.poll(() => claudePids().includes(pid), { timeout: 10_000 }).toBe(false);
   });
 
   it('a SIGKILLed server leaves no warm process', async () => {
-    const own = await environment.startServer();
+    const own = await startServerWith(longIdle);
     const { pid } = await startWarmSession(own, 'Remember the word pear');
     process.kill(own.pid, 'SIGKILL');
     await expect.poll(() => claudePids().includes(pid), { timeout: 10_000 }).toBe(false);
+    await own.close();
+  });
+
+  it('ends an idle process after idleSeconds, and lists how many are warm', async () => {
+    const own = await startServerWith({ idleSeconds: 1 });
+    const { sessionId, pid } = await startWarmSession(own, 'Remember the word date');
+    await expect.poll(() => claudePids().includes(pid), { timeout: 10_000 }).toBe(false);
+    const list = await own.client.callTool({ name: 'list_providers', arguments: {} });
+    const { providers } = list.structuredContent as { providers: Array<Record<string, unknown>> };
+    expect(providers.find((entry) => entry.id === 'claude-code')?.warm_processes).toBe(0);
+    // The session lives on disk: the next turn starts claude with --resume.
+    const resumed = await call(own, 'resume_agent', {
+      session_id: sessionId,
+      prompt: 'Recall [[mock:recall]]',
+    });
+    expect(resumed.structured.text).toContain('Remember the word date');
+    await own.close();
+  });
+
+  it('keeps no process with warm processes turned off', async () => {
+    const own = await startServerWith(longIdle, ['--no-warm']);
+    const others = () => environment.leftoverProcesses().map((found) => found.pid);
+    const before = new Set(others());
+    const first = await call(own, 'run_agent', { prompt: 'Say hi', model: 'mock-model' });
+    expect(first.structured.status).toBe('completed');
+    await expect
+      .poll(() => others().filter((pid) => !before.has(pid)), { timeout: 10_000 })
+      .toEqual([]);
     await own.close();
   });
 });

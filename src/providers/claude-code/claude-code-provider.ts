@@ -9,16 +9,14 @@ import { claudeCodeDefinition, type ClaudeCodeSettings } from './claude-code-def
 import { buildClaudeCodeEnvironment } from './claude-code-environment.js';
 import { runClaudeCodeLiveTurn } from './claude-code-live-runs.js';
 import { probeClaudeCode } from './claude-code-probe.js';
-import { createClaudeWarmPool, type ClaudeWarmLimits } from './claude-code-warm-pool.js';
+import { createClaudeWarmPool } from './claude-code-warm-pool.js';
+import type { ProviderContext } from '../warm-settings.js';
 
 // After SIGINT, claude prints its result and exits within ~30 ms; two seconds is generous.
 const interruptGraceMs = 2000;
 
-/** The server's default: a short idle time (a resume soon after a turn), a few processes. */
-export const defaultClaudeWarmLimits: ClaudeWarmLimits = { idleSeconds: 10, maxProcesses: 4 };
-
 /**
- * The Claude Code adapter. With `warmLimits` (the server gives them), a turn runs on a live
+ * The Claude Code adapter. With warm processes allowed (`context.warm`), a turn runs on a live
  * `claude --input-format stream-json` process that is kept for `idleSeconds` after the turn, so
  * the next `resume_agent` of that session skips claude's start-up (claude-code-live-runs.ts).
  * Otherwise one `claude -p … --output-format stream-json` process per turn, interrupted by
@@ -27,9 +25,10 @@ export const defaultClaudeWarmLimits: ClaudeWarmLimits = { idleSeconds: 10, maxP
 export function createClaudeCodeProvider(
   settings: ClaudeCodeSettings = {},
   identity: ProviderIdentity = claudeCodeDefinition,
-  warmLimits?: ClaudeWarmLimits,
+  context?: ProviderContext,
 ): AgentProvider {
-  const pool = warmLimits && warmLimits.idleSeconds > 0 && createClaudeWarmPool(warmLimits);
+  const warm = context?.warm;
+  const pool = warm && warm.maxProcesses > 0 && createClaudeWarmPool(warm);
   return {
     ...describeInstance(claudeCodeDefinition, identity),
     probe: (options) => probeClaudeCode(settings, options?.signal),
@@ -60,6 +59,8 @@ export function createClaudeCodeProvider(
         decoder,
       });
     },
+    ...(warm && { warm }),
+    warmProcesses: () => (pool ? pool.size : 0),
     ...(pool && { dispose: () => pool.dispose() }),
   };
 }

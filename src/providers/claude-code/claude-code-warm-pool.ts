@@ -1,16 +1,10 @@
+import type { WarmSettings } from '../warm-settings.js';
 import type { LiveClaudeProcess, LiveProcessIdentity } from './claude-code-live-process.js';
-
-/** How long and how many live `claude` processes are kept between turns. */
-export interface ClaudeWarmLimits {
-  /** An idle process ends after this long; `0` keeps none. */
-  idleSeconds: number;
-  /** At most this many idle processes; the longest idle one ends first. */
-  maxProcesses: number;
-}
 
 /**
  * The idle live processes of one provider, by the agent's session id: a process serves one
- * session, and only the turn that continues it.
+ * session, and only the turn that continues it. At most `maxProcesses` are kept (the longest
+ * idle one ends first), each for `idleSeconds`.
  */
 export interface ClaudeWarmPool {
   /**
@@ -33,7 +27,7 @@ interface Parked {
   timer: NodeJS.Timeout;
 }
 
-export function createClaudeWarmPool(limits: ClaudeWarmLimits): ClaudeWarmPool {
+export function createClaudeWarmPool(limits: WarmSettings): ClaudeWarmPool {
   const parked = new Map<string, Parked>();
   const stopping = new Set<Promise<void>>();
   let isDisposed = false;
