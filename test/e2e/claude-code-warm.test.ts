@@ -18,9 +18,12 @@ import {
 let environment: AgentTestEnvironment;
 let server: StdioServerHandle;
 
+// Warm processes on, also in the CI pass that turns them off everywhere else.
+const warmOn = { SUBAGENT_MCP_WARM: '1' };
+
 beforeAll(async () => {
   environment = await createAgentTestEnvironment();
-  server = await environment.startServer();
+  server = await environment.startServer({ environment: warmOn });
 });
 afterAll(async () => {
   await environment?.close();
@@ -39,7 +42,7 @@ const claudePids = (): number[] =>
 async function startServerWith(warm: Record<string, number>, args: string[] = []) {
   const configFile = join(environment.stateDir, '..', `warm-${Object.values(warm).join('-')}.json`);
   writeFileSync(configFile, JSON.stringify({ providers: { 'claude-code': { warm } } }));
-  return environment.startServer({ args: ['--config', configFile, ...args] });
+  return environment.startServer({ args: ['--config', configFile, ...args], environment: warmOn });
 }
 
 /** Runs a first turn and returns its session and the pid of the process kept for it. */
