@@ -156,6 +156,9 @@ try {
         prompt: nextPrompt,
       }),
     );
+    // A claude that just ended a turn is busy for about a second more (its own bookkeeping):
+    // the next sample's direct run must not share the CPU with it.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
   }
   const field = (list, name) => list.map((sample) => sample[name]);
   console.log(
