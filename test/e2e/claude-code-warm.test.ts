@@ -131,7 +131,8 @@ describe('warm claude-code sessions', () => {
     await stalled;
     // The stalled turn runs on the warm process.
     expect(claudePids()).toContain(pid);
-    expect(progress.sequence()).toContain('run-start');
+    // The model may hold the request before the turn's first notification reached us.
+    await expect.poll(() => progress.sequence()).toContain('run-start');
     controller.abort('user pressed stop');
     expect(await outcome).toBe('rejected');
     await expect.poll(() => claudePids().includes(pid), { timeout: 10_000 }).toBe(false);
