@@ -1,10 +1,11 @@
 // `npm run bench`: every benchmark, each in its own process so none measures another's leftovers.
 //
-//   npm run bench [-- --only startup|providers|memory] [--starts 15] [--runs 7] [--provider codex …]
+//   npm run bench [-- --only startup|providers|memory|claude-warm] [--starts 15] [--runs 7] [--provider codex …]
 //
 // startup    cold start and idle memory against a bare MCP SDK server (bench/startup-bench.mjs)
 // providers  run_agent wall time against the direct CLI run (bench/provider-bench.mjs)
 // memory     server peak RSS for a 1 GiB-output run and 32 concurrent runs (bench/memory-bench.mjs)
+// claude-warm  resume_agent on a warm claude session against claude -p --resume (bench/claude-warm-bench.mjs)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
@@ -33,6 +34,10 @@ const parts = {
     ],
   },
   memory: { script: 'memory-bench.mjs', args: [] },
+  'claude-warm': {
+    script: 'claude-warm-bench.mjs',
+    args: values.runs === undefined ? [] : ['--runs', values.runs],
+  },
 };
 if (values.only !== undefined && !(values.only in parts)) {
   console.error(`--only: expected one of ${Object.keys(parts).join(', ')}`);

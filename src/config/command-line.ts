@@ -17,6 +17,7 @@ const flagOptions = {
   'max-concurrent': { type: 'string' },
   'max-depth': { type: 'string' },
   'state-dir': { type: 'string' },
+  'no-warm': { type: 'boolean' },
   http: { type: 'boolean' },
   host: { type: 'string' },
   port: { type: 'string' },
@@ -47,6 +48,8 @@ Options (each also settable by environment variable or in the JSON config file):
   --max-concurrent <n>     runs at once, others queue (4)         SUBAGENT_MCP_MAX_CONCURRENT
   --max-depth <n>          nesting limit (2)                      SUBAGENT_MCP_MAX_DEPTH
   --state-dir <dir>        session store ($XDG_STATE_HOME/subagent-mcp)   SUBAGENT_MCP_STATE_DIR
+  --no-warm                no warm agent process: each run starts its own
+                                                                  SUBAGENT_MCP_WARM=0
   --http                   serve Streamable HTTP on /mcp instead of stdio
   --host <addr>            HTTP bind address (127.0.0.1)          SUBAGENT_MCP_HTTP_HOST
   --port <n>               HTTP port, 0 = any free one (0)        SUBAGENT_MCP_HTTP_PORT

@@ -64,6 +64,11 @@ export const configSchema = z.strictObject({
   maxResultTextCharacters: z.number().int().min(1000).default(20_000),
   /** Seconds of silence before a heartbeat progress notification. */
   heartbeatSeconds: z.number().positive().max(15).default(15),
+  /**
+   * Warm processes (agent processes kept alive between runs, bounded by `providers.<id>.warm`);
+   * false turns every one off: each run starts its own process.
+   */
+  warm: z.boolean().default(true),
   /** Per provider, `providers.<id>`: each provider's own settings (see its definition). */
   providers: createProvidersSettingsSchema(builtInProviderDefinitions),
   /**

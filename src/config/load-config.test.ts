@@ -143,4 +143,28 @@ describe('loadConfig', () => {
       load(['--config', writeConfig({ http: { allowedOrigins: ['http://x/y'] } })]),
     ).toThrow(/http\.allowedOrigins\.0/);
   });
+  it('reads the warm switch from file, environment and --no-warm, flags first', () => {
+    expect(load().warm).toBe(true);
+    const off = writeConfig({ warm: false });
+    expect(load(['--config', off]).warm).toBe(false);
+    expect(load([], { SUBAGENT_MCP_WARM: '0' }).warm).toBe(false);
+    expect(load([], { SUBAGENT_MCP_WARM: 'off' }).warm).toBe(false);
+    expect(load(['--config', off], { SUBAGENT_MCP_WARM: '1' }).warm).toBe(true);
+    expect(load(['--no-warm'], { SUBAGENT_MCP_WARM: '1' }).warm).toBe(false);
+    expect(() => load([], { SUBAGENT_MCP_WARM: 'maybe' })).toThrow(
+      /warm: .*\(from environment variable SUBAGENT_MCP_WARM\)/,
+    );
+  });
+
+  it('reads providers.<id>.warm over the provider defaults, and refuses it where none is kept', () => {
+    const path = writeConfig({ providers: { codex: { warm: { idleSeconds: 20 } } } });
+    expect(load(['--config', path]).providers.codex).toEqual({ warm: { idleSeconds: 20 } });
+    const bad = writeConfig({ providers: { codex: { warm: { maxProcesses: -1, extra: 1 } } } });
+    expect(() => load(['--config', bad])).toThrow(/providers\.codex\.warm\.maxProcesses/);
+    expect(() => load(['--config', bad])).toThrow(/providers\.codex\.warm: Unrecognized key/);
+    const gemini = writeConfig({ providers: { gemini: { warm: { maxProcesses: 1 } } } });
+    expect(() => load(['--config', gemini])).toThrow(
+      /providers\.gemini\.warm: this provider keeps no warm process/,
+    );
+  });
 });

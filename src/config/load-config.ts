@@ -90,6 +90,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   );
   set('maxDepth', toNumber(fromEnv('SUBAGENT_MCP_MAX_DEPTH')), envSource('SUBAGENT_MCP_MAX_DEPTH'));
   set('stateDir', fromEnv('SUBAGENT_MCP_STATE_DIR'), envSource('SUBAGENT_MCP_STATE_DIR'));
+  set('warm', toBoolean(fromEnv('SUBAGENT_MCP_WARM')), envSource('SUBAGENT_MCP_WARM'));
   set(['http', 'host'], fromEnv('SUBAGENT_MCP_HTTP_HOST'), envSource('SUBAGENT_MCP_HTTP_HOST'));
   set(
     ['http', 'port'],
@@ -110,6 +111,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   set('maxConcurrentRuns', toNumber(flags['max-concurrent']), 'flag --max-concurrent');
   set('maxDepth', toNumber(flags['max-depth']), 'flag --max-depth');
   set('stateDir', flags['state-dir'], 'flag --state-dir');
+  set('warm', flags['no-warm'] ? false : undefined, 'flag --no-warm');
   set(['http', 'host'], flags.host, 'flag --host');
   set(['http', 'port'], toNumber(flags.port), 'flag --port');
 
@@ -171,6 +173,15 @@ function toNumber(value: string | undefined): number | string | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const number = Number(value);
   return Number.isFinite(number) ? number : value;
+}
+
+// 0/false/off and 1/true/on; anything else is passed through for the schema to report.
+function toBoolean(value: string | undefined): boolean | string | undefined {
+  const word = value?.trim().toLowerCase();
+  if (word === undefined || word === '') return undefined;
+  if (['0', 'false', 'off', 'no'].includes(word)) return false;
+  if (['1', 'true', 'on', 'yes'].includes(word)) return true;
+  return value;
 }
 
 function defaultStateDir(env: Record<string, string | undefined>): string {

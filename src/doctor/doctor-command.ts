@@ -10,7 +10,7 @@ import {
   describeUnknownDefaultProvider,
 } from '../providers/default-providers.js';
 import { createDoctorReport } from './doctor-report.js';
-import { formatDoctorReport } from './format-doctor-report.js';
+import { describeWarmProcesses, formatDoctorReport } from './format-doctor-report.js';
 
 export interface DoctorCommandOptions {
   /** The arguments after `doctor`. */
@@ -59,7 +59,10 @@ export async function runDoctor(options: DoctorCommandOptions): Promise<number> 
       version: readPackageVersion(),
       probeTimeoutMs,
     });
-    write(asJson ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report));
+    const warm = Object.fromEntries(
+      registry.list().map((provider) => [provider.id, describeWarmProcesses(provider)]),
+    );
+    write(asJson ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report, warm));
     return report.ok ? 0 : 1;
   } finally {
     await registry.dispose();

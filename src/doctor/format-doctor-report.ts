@@ -1,3 +1,4 @@
+import type { AgentProvider } from '../providers/agent-provider.js';
 import type { DoctorProviderReport, DoctorReport, ProviderStatus } from './doctor-report.js';
 
 const statusWords: Record<ProviderStatus, string> = {
@@ -8,10 +9,19 @@ const statusWords: Record<ProviderStatus, string> = {
   unavailable: 'unavailable',
 };
 
-/** The report for a person: one block per provider, then the settings, then the verdict. */
-export function formatDoctorReport(report: DoctorReport): string {
+/**
+ * The report for a person: one block per provider, then the settings, then the verdict.
+ * `warm` has, by provider id, its warm-process line (see `describeWarmProcesses`); the JSON
+ * report keeps its fields as they are.
+ */
+export function formatDoctorReport(
+  report: DoctorReport,
+  warm: Readonly<Record<string, string | undefined>> = {},
+): string {
   const lines = [`subagent-mcp ${report.version} doctor`, ''];
-  for (const provider of report.providers) lines.push(...formatProvider(provider), '');
+  for (const provider of report.providers) {
+    lines.push(...formatProvider(provider, warm[provider.id]), '');
+  }
   const { depth } = report;
   lines.push(
     ...alignLabels([
@@ -42,12 +52,24 @@ export function formatDoctorReport(report: DoctorReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-function formatProvider(provider: DoctorProviderReport): string[] {
+/**
+ * How many agent processes the provider keeps warm now and its limits, e.g. `0 now, up to 2,
+ * stopped after 300 s idle`; undefined for a provider that keeps none.
+ */
+export function describeWarmProcesses(provider: AgentProvider): string | undefined {
+  const count = provider.warmProcesses?.() ?? 0;
+  const { maxProcesses = 0, idleSeconds = 0 } = provider.warm ?? {};
+  if (maxProcesses === 0 && count === 0) return provider.warm ? 'off' : undefined;
+  return `${count} now, up to ${maxProcesses}, stopped after ${idleSeconds} s idle`;
+}
+
+function formatProvider(provider: DoctorProviderReport, warm: string | undefined): string[] {
   const title = `${provider.id}${provider.is_default ? ' (default)' : ''}`;
   const rows: Array<[string, string[]]> = [];
   if (provider.version !== null) rows.push(['version', [provider.version]]);
   if (provider.found) rows.push(['auth', [provider.auth]]);
   rows.push(['looked', provider.searched.length > 0 ? provider.searched : ['(not reported)']]);
+  if (warm !== undefined) rows.push(['warm', [warm]]);
   if (provider.next_step !== null) rows.push(['next', [provider.next_step]]);
   return [
     `${title}  ${provider.name}: ${statusWords[provider.status]}`,

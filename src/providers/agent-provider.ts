@@ -3,6 +3,7 @@
  * through this interface (via the registry); a provider never imports from runs or server.
  */
 import type { AgentEvent, Permissions } from '../events/index.js';
+import type { WarmSettings } from './warm-settings.js';
 
 export interface ProviderCapabilities {
   /** A finished session can be continued with `resume_agent`. */
@@ -78,6 +79,10 @@ export interface AgentProvider {
    * that stops iterating early ends the agent process (cleanup lives in `finally`).
    */
   run(request: ProviderRunRequest): AsyncIterable<AgentEvent>;
+  /** The warm-process limits it runs with (`providers.<id>.warm`); absent: it keeps none. */
+  readonly warm?: WarmSettings;
+  /** Agent processes it keeps alive between runs right now (a warm app-server…); absent: 0. */
+  warmProcesses?(): number;
   /**
    * Releases what outlives a run (e.g. a warm agent server). Called once when subagent-mcp
    * shuts down, after every run has ended. Must not throw.

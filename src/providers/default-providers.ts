@@ -20,12 +20,13 @@ export const builtInProviderDefinitions: readonly ProviderDefinition[] = [
  * the ACP agents (`acp:<name>`: the presets and `acpAgents`).
  */
 export function createDefaultProviderRegistry(config: ServerConfig): ProviderRegistry {
+  const options = { warm: config.warm };
   return createProviderRegistry([
     ...builtInProviderDefinitions.map((definition) =>
-      definition.configure(config.providers[definition.id]),
+      definition.configure(config.providers[definition.id], options),
     ),
     ...createAcpDefinitions(config.acpAgents).map((definition) =>
-      definition.configure(config.acpAgents[definition.id.slice('acp:'.length)]),
+      definition.configure(config.acpAgents[definition.id.slice('acp:'.length)], options),
     ),
   ]);
 }

@@ -6,6 +6,13 @@
  */
 import { z } from 'zod';
 import type { AgentProvider, ProviderCapabilities } from './agent-provider.js';
+import {
+  resolveWarmSettings,
+  splitWarmSettings,
+  warmSettingsSchema,
+  type ProviderContext,
+  type WarmSettings,
+} from './warm-settings.js';
 
 /** The id and name one configured instance of an adapter answers to. */
 export interface ProviderIdentity {
@@ -21,8 +28,21 @@ export interface ProviderDefinition extends ProviderIdentity {
   readonly capabilities: ProviderCapabilities;
   /** The settings under `providers.<id>`; the config file is validated against it. */
   readonly settingsSchema: z.ZodType;
-  /** The provider with these settings (validated again here); its code loads on first use. */
-  configure(settings: unknown): AgentProvider;
+  /**
+   * The warm processes this provider keeps by default (`providers.<id>.warm` changes them);
+   * absent: it keeps none, and `providers.<id>.warm` is refused.
+   */
+  readonly warm?: WarmSettings;
+  /**
+   * The provider with these settings (validated again here, `warm` included); its code loads on
+   * first use.
+   */
+  configure(settings: unknown, options?: ConfigureOptions): AgentProvider;
+}
+
+export interface ConfigureOptions {
+  /** The global switch (`warm` of the config): false turns every warm process off. */
+  warm?: boolean;
 }
 
 export interface ProviderDefinitionSpec<Schema extends z.ZodType> extends ProviderIdentity {
@@ -30,8 +50,16 @@ export interface ProviderDefinitionSpec<Schema extends z.ZodType> extends Provid
   kind?: string;
   capabilities: ProviderCapabilities;
   settingsSchema: Schema;
+  /** The warm processes kept by default; absent: the provider keeps none. */
+  warm?: WarmSettings;
   /** Imports the adapter (`await import('./<id>-provider.js')`) and returns its factory. */
-  load(): Promise<(settings: z.output<Schema>, identity: ProviderIdentity) => AgentProvider>;
+  load(): Promise<
+    (
+      settings: z.output<Schema>,
+      identity: ProviderIdentity,
+      context: ProviderContext,
+    ) => AgentProvider
+  >;
 }
 
 export function defineProvider<Schema extends z.ZodType>(
@@ -44,11 +72,16 @@ export function defineProvider<Schema extends z.ZodType>(
     kind,
     capabilities,
     settingsSchema,
-    configure(settings) {
-      const parsed = settingsSchema.parse(settings ?? {});
-      return createLazyProvider({ id, name, capabilities }, async () => {
+    ...(spec.warm ? { warm: spec.warm } : {}),
+    configure(settings, options = {}) {
+      const split = splitWarmSettings(settings);
+      const parsed = settingsSchema.parse(split.own ?? {});
+      const configuredWarm = warmSettingsSchema.optional().parse(split.warm);
+      const warm = resolveWarmSettings(spec.warm, configuredWarm, options.warm ?? true);
+      const description = { id, name, capabilities, ...(spec.warm ? { warm } : {}) };
+      return createLazyProvider(description, async () => {
         const create = await spec.load();
-        return create(parsed, { id, name });
+        return create(parsed, { id, name }, { warm });
       });
     },
   };
@@ -64,13 +97,17 @@ export function describeInstance(
 
 /** A provider that loads its implementation the first time it probes or runs. */
 function createLazyProvider(
-  description: Pick<AgentProvider, 'id' | 'name' | 'capabilities'>,
+  description: Pick<AgentProvider, 'id' | 'name' | 'capabilities' | 'warm'>,
   load: () => Promise<AgentProvider>,
 ): AgentProvider {
   let loading: Promise<AgentProvider> | undefined;
-  const loaded = (): Promise<AgentProvider> => (loading ??= load());
+  let provider: AgentProvider | undefined;
+  const loaded = (): Promise<AgentProvider> =>
+    (loading ??= load().then((created) => (provider = created)));
   return {
     ...description,
+    // None before its code loaded: only a run starts a warm process.
+    warmProcesses: () => provider?.warmProcesses?.() ?? 0,
     probe: async (options) => (await loaded()).probe(options),
     async *run(request) {
       yield* (await loaded()).run(request);
@@ -103,9 +140,26 @@ export function createProvidersSettingsSchema(definitions: readonly ProviderDefi
           context.addIssue({ code: 'custom', path: [id], message, input: settings });
           continue;
         }
-        const result = definition.settingsSchema.safeParse(settings);
-        if (result.success) parsed[id] = result.data;
-        for (const issue of result.error?.issues ?? []) {
+        const { own, warm } = splitWarmSettings(settings);
+        const result = definition.settingsSchema.safeParse(own);
+        const warmResult = warmSettingsSchema.optional().safeParse(warm);
+        if (result.success && warmResult.success) {
+          parsed[id] =
+            warm === undefined
+              ? result.data
+              : { ...(result.data as object), warm: warmResult.data };
+        }
+        const issues: Array<{ path: PropertyKey[]; message: string }> = [
+          ...(result.error?.issues ?? []),
+          ...(warmResult.error?.issues ?? []).map((issue) => ({
+            ...issue,
+            path: ['warm', ...issue.path],
+          })),
+        ];
+        if (warm !== undefined && definition.warm === undefined) {
+          issues.push({ path: ['warm'], message: 'this provider keeps no warm process' });
+        }
+        for (const issue of issues) {
           const path = [id, ...issue.path];
           context.addIssue({ code: 'custom', path, message: issue.message, input: settings });
         }

@@ -93,6 +93,20 @@ describe('the three tools', () => {
       default_provider: 'scripted',
     });
   });
+
+  it('reports how many processes a provider keeps warm as it is now, not as probed', async () => {
+    let warm = 0;
+    const provider = { ...createScriptedProvider(answer), warmProcesses: () => warm };
+    server = await startInMemoryServer({ providers: [provider] });
+    const warmProcesses = async () => {
+      const result = await server!.client.callTool({ name: 'list_providers', arguments: {} });
+      const structured = result.structuredContent as { providers: Array<Record<string, unknown>> };
+      return structured.providers[0]?.warm_processes;
+    };
+    expect(await warmProcesses()).toBe(0);
+    warm = 1;
+    expect(await warmProcesses()).toBe(1);
+  });
 });
 
 describe('progress notifications', () => {

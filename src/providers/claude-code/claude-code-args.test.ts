@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildClaudeCodeArgs } from './claude-code-args.js';
+import { buildClaudeCodeArgs, buildClaudeCodeSessionArgs } from './claude-code-args.js';
+import { claudeCodeInterruptLine, claudeCodeUserLine } from './claude-code-stream-input.js';
 
 describe('buildClaudeCodeArgs', () => {
   it('streams partial messages as JSON and puts the prompt last, after --', () => {
@@ -79,5 +80,35 @@ describe('buildClaudeCodeArgs', () => {
       extraArgs: ['--max-turns', '3'],
     });
     expect(args.slice(-4)).toEqual(['--max-turns', '3', '--', 'x']);
+  });
+});
+
+describe('buildClaudeCodeSessionArgs', () => {
+  it('reads user messages as stream-json on stdin, with the same flags and no prompt', () => {
+    const options = {
+      model: 'mock-model',
+      permissions: 'read-only' as const,
+      resumeSessionId: 'id',
+    };
+    const session = buildClaudeCodeSessionArgs(options);
+    expect(session.slice(0, 3)).toEqual(['-p', '--input-format', 'stream-json']);
+    const oneTurn = buildClaudeCodeArgs({ ...options, prompt: 'unused' });
+    expect(session.filter((arg) => arg !== '--input-format' && arg !== 'stream-json')).toEqual(
+      oneTurn.slice(0, -2).filter((arg) => arg !== 'stream-json'),
+    );
+    expect(session).not.toContain('--');
+  });
+
+  it('writes a prompt and an interrupt as one JSON line each', () => {
+    expect(JSON.parse(claudeCodeUserLine('Say "hi"\nthen stop'))).toEqual({
+      type: 'user',
+      message: { role: 'user', content: 'Say "hi"\nthen stop' },
+    });
+    expect(claudeCodeUserLine('a\nb')).not.toContain('\n');
+    expect(JSON.parse(claudeCodeInterruptLine('r1'))).toEqual({
+      type: 'control_request',
+      request_id: 'r1',
+      request: { subtype: 'interrupt' },
+    });
   });
 });

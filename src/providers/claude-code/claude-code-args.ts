@@ -22,6 +22,22 @@ export const claudeCodeEditingTools = ['Edit', 'MultiEdit', 'NotebookEdit', 'Wri
  * read as a flag).
  */
 export function buildClaudeCodeArgs(options: ClaudeCodeArgsOptions): string[] {
+  return [...buildSessionFlags(options), '--', options.prompt];
+}
+
+/**
+ * argv for a live `claude` session: the same flags as {@link buildClaudeCodeArgs}, no prompt,
+ * and `--input-format stream-json`, so each user message is a line on stdin and the process
+ * stays for the next one (claude-code-stream-input.ts).
+ */
+export function buildClaudeCodeSessionArgs(
+  options: Omit<ClaudeCodeArgsOptions, 'prompt'>,
+): string[] {
+  const [print, ...flags] = buildSessionFlags(options);
+  return [print!, '--input-format', 'stream-json', ...flags];
+}
+
+function buildSessionFlags(options: Omit<ClaudeCodeArgsOptions, 'prompt'>): string[] {
   return [
     '-p',
     '--output-format',
@@ -33,8 +49,6 @@ export function buildClaudeCodeArgs(options: ClaudeCodeArgsOptions): string[] {
     ...(options.resumeSessionId === undefined ? [] : ['--resume', options.resumeSessionId]),
     ...buildPermissionArgs(options.permissions),
     ...(options.extraArgs ?? []),
-    '--',
-    options.prompt,
   ];
 }
 

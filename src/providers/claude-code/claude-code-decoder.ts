@@ -219,6 +219,11 @@ export function createClaudeCodeDecoder(options: ClaudeCodeDecoderOptions): Clau
       return withStart(decode(reading.line), typeof sessionId === 'string' ? sessionId : undefined);
     },
 
+    // The result line ends the turn; a live process then waits for the next user message.
+    get isSettled() {
+      return lifecycle.hasEnded || pendingResult !== undefined;
+    },
+
     flush(outcome) {
       if (lifecycle.hasEnded) return [];
       const end = pendingResult

@@ -11,5 +11,8 @@ export const claudeCodeDefinition = defineProvider({
   name: 'Claude Code',
   capabilities: { resume: true, cancel: true, permissions: true, streamingText: true },
   settingsSchema: claudeCodeSettingsSchema,
+  // A completed turn's process waits briefly for the session's next resume_agent: a resume that
+  // comes later starts claude afresh. An idle claude holds ~185 MiB resident (README).
+  warm: { maxProcesses: 4, idleSeconds: 10 },
   load: async () => (await import('./claude-code-provider.js')).createClaudeCodeProvider,
 });

@@ -1,6 +1,7 @@
 /**
  * The provider wiring with the real `claude` binary (the devDependency) against the scripted
- * model server on 127.0.0.1: a whole turn, interrupt and resume, early stop, probe.
+ * model server on 127.0.0.1: a whole turn, interrupt and resume, early stop, probe, and a warm
+ * process killed between turns.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,8 +10,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../events/index.js';
 import { AgentError } from '../../errors/index.js';
-import { findProcessesWithMarker } from '../../../test/support/process-probe.js';
-import { collectProviderRun } from '../../../test/support/provider-contract.js';
+import { findProcessesWithMarker, isRunning } from '../../../test/support/process-probe.js';
+import {
+  assertProviderEventContract,
+  collectProviderRun,
+} from '../../../test/support/provider-contract.js';
 import {
   startScriptedModelServer,
   type ScriptedModelServer,
@@ -158,5 +162,34 @@ describe('probe', () => {
     }).probe();
     expect(probe.available).toBe(false);
     expect(probe.reason).toContain('npm i -g @anthropic-ai/claude-code');
+  });
+});
+
+describe('with warm processes', () => {
+  const warmProvider = createClaudeCodeProvider({}, undefined, {
+    warm: { maxProcesses: 2, idleSeconds: 600 },
+  });
+  afterAll(async () => {
+    await warmProvider.dispose?.();
+  });
+
+  it('replaces a warm process killed just before the turn is written, and the turn completes', async () => {
+    const first = await collectProviderRun(warmProvider, request({ prompt: 'Remember quince' }));
+    const sessionId = runEndOf(first)?.nativeSessionId;
+    expect(runEndOf(first)).toMatchObject({ status: 'completed' });
+    const [warm] = leftovers();
+    expect(warmProvider.warmProcesses?.()).toBe(1);
+
+    // Killed and resumed in the same tick: the exit is not seen before the prompt is written.
+    process.kill(warm!.pid, 'SIGKILL');
+    const resumed = await collectProviderRun(
+      warmProvider,
+      request({ prompt: 'What came before? [[mock:recall]]', resumeNativeSessionId: sessionId }),
+    );
+    assertProviderEventContract(resumed);
+    expect(runEndOf(resumed)).toMatchObject({ status: 'completed', nativeSessionId: sessionId });
+    expect(runEndOf(resumed)?.text).toContain('Remember quince');
+    expect(isRunning(warm!.pid)).toBe(false);
+    expect(warmProvider.warmProcesses?.()).toBe(1);
   });
 });

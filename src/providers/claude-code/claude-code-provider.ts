@@ -7,27 +7,43 @@ import { claudeCodeBinary } from './claude-code-binary.js';
 import { createClaudeCodeDecoder } from './claude-code-decoder.js';
 import { claudeCodeDefinition, type ClaudeCodeSettings } from './claude-code-definition.js';
 import { buildClaudeCodeEnvironment } from './claude-code-environment.js';
+import { runClaudeCodeLiveTurn } from './claude-code-live-runs.js';
 import { probeClaudeCode } from './claude-code-probe.js';
+import { createClaudeWarmPool } from './claude-code-warm-pool.js';
+import type { ProviderContext } from '../warm-settings.js';
 
 // After SIGINT, claude prints its result and exits within ~30 ms; two seconds is generous.
 const interruptGraceMs = 2000;
 
 /**
- * The Claude Code adapter: one `claude -p … --output-format stream-json` process per turn.
- * SIGINT interrupts it: claude ends the turn with a result line and keeps the session
- * resumable.
+ * The Claude Code adapter. With warm processes allowed (`context.warm`), a turn runs on a live
+ * `claude --input-format stream-json` process that is kept for `idleSeconds` after the turn, so
+ * the next `resume_agent` of that session skips claude's start-up (claude-code-live-runs.ts).
+ * Otherwise one `claude -p … --output-format stream-json` process per turn, interrupted by
+ * SIGINT. Either way an interrupted session stays resumable.
  */
 export function createClaudeCodeProvider(
   settings: ClaudeCodeSettings = {},
   identity: ProviderIdentity = claudeCodeDefinition,
+  context?: ProviderContext,
 ): AgentProvider {
+  const warm = context?.warm;
+  const pool = warm && warm.maxProcesses > 0 && createClaudeWarmPool(warm);
   return {
     ...describeInstance(claudeCodeDefinition, identity),
     probe: (options) => probeClaudeCode(settings, options?.signal),
     async *run(request) {
       const { cwd, permissions } = request;
       const env = buildClaudeCodeEnvironment(request.environment, settings.env, permissions, cwd);
-      const lookup = { configuredBinary: settings.binary, environment: env };
+      const binary = requireBinary(claudeCodeBinary, {
+        configuredBinary: settings.binary,
+        environment: env,
+      });
+      const decoder = createClaudeCodeDecoder({ cwd, provider: identity.id });
+      if (pool) {
+        yield* runClaudeCodeLiveTurn({ request, settings, binary, env, decoder, pool });
+        return;
+      }
       const args = buildClaudeCodeArgs({
         prompt: request.prompt,
         model: request.model,
@@ -37,11 +53,14 @@ export function createClaudeCodeProvider(
         extraArgs: settings.extraArgs,
       });
       yield* runLineProcess({
-        spawn: { binary: requireBinary(claudeCodeBinary, lookup), args, cwd, env },
+        spawn: { binary, args, cwd, env },
         stop: { signal: 'SIGINT', graceMs: interruptGraceMs },
         signal: request.signal,
-        decoder: createClaudeCodeDecoder({ cwd, provider: identity.id }),
+        decoder,
       });
     },
+    ...(warm && { warm }),
+    warmProcesses: () => (pool ? pool.size : 0),
+    ...(pool && { dispose: () => pool.dispose() }),
   };
 }

@@ -53,6 +53,7 @@ export function createOpencodeProvider(
     servers,
     probe: (probeOptions) => probeOpencode(settings, servers, probeOptions?.signal),
     run: (request) => runOpencode(servers, settings, { ...options, id }, request),
+    warmProcesses: () => servers.describe().length,
     dispose: () => servers.dispose(),
   };
 }

@@ -42,7 +42,15 @@ export function registerListProvidersTool(
     async () => {
       if (!cached || Date.now() - cached.at > cacheMs)
         cached = { at: Date.now(), result: probeAll() };
-      const result = await cached.result;
+      const probed = await cached.result;
+      // The probe is cached; how many processes are warm is read now.
+      const result = {
+        ...probed,
+        providers: probed.providers.map((entry) => ({
+          ...entry,
+          warm_processes: registry.get(entry.id).warmProcesses?.(),
+        })),
+      };
       const lines = result.providers.map(
         (provider) =>
           `${provider.id}: ${provider.available ? `available${provider.version ? ` (${provider.version})` : ''}, auth ${provider.auth}` : `unavailable — ${provider.reason ?? 'unknown reason'}`}`,
@@ -73,5 +81,6 @@ function describeProvider(provider: AgentProvider, probe: ProviderProbe) {
       streaming_text: capabilities.streamingText,
     },
     models: probe.models,
+    warm_processes: provider.warmProcesses?.(),
   };
 }

@@ -140,6 +140,14 @@ export const providerInfoSchema = z.object({
     streaming_text: z.boolean(),
   }),
   models: z.array(z.string()).optional(),
+  warm_processes: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe(
+      'Agent processes this provider keeps alive between runs right now (e.g. a warm codex app-server); absent for a provider that keeps none.',
+    ),
 });
 
 export const listProvidersResultSchema = z.object({
