@@ -100,6 +100,10 @@ export async function createAgentTestEnvironment(): Promise<AgentTestEnvironment
     ...opencode.environment,
     ...gemini.environment,
     [marker.split('=')[0]!]: marker.split('=')[1]!,
+    // The CI pass with warm processes off: SUBAGENT_MCP_WARM=0 npx vitest run …
+    ...(process.env.SUBAGENT_MCP_WARM === undefined
+      ? {}
+      : { SUBAGENT_MCP_WARM: process.env.SUBAGENT_MCP_WARM }),
   };
   const servers = new Set<StdioServerHandle>();
 
