@@ -24,6 +24,7 @@ const turnStartTimeoutMs = 30_000;
 /** The Codex adapter with its app-servers (warm ones shared by runs; see codex-server-pool.ts). */
 export interface CodexProvider extends AgentProvider {
   readonly servers: CodexServerPool;
+  warmProcesses(): number;
   dispose(): Promise<void>;
 }
 

@@ -5,7 +5,8 @@
  * notifications and server requests (approvals) of its thread and our replies to them — and
  * nothing of another run. Lines of no thread (a warning, a line that is not JSON) go to every
  * run. Owning a thread: `thread/resume` and `turn/start` name it when sent, a `thread/start`
- * response names the new one; notifications of a thread nobody owns yet wait for that response.
+ * response names the new one; notifications of a thread nobody owns yet wait for that response,
+ * those of a thread its run has left are dropped.
  */
 import { createAsyncQueue, type AsyncQueue } from '../kit/async-queue.js';
 import type {
@@ -46,6 +47,9 @@ interface ChannelState {
 // Notifications of threads nobody owns: a thread/start not answered yet, or a thread Codex
 // started by itself (a sub-agent), which no run ever claims. Bounded, oldest thread dropped.
 const heldEntriesLimit = 500;
+// Threads a run has left: their late lines (a status change after turn/completed) are dropped,
+// not held for the next run that resumes the thread.
+const leftThreadsLimit = 1000;
 
 export function createCodexThreadRouter(client: CodexAppServerClient): CodexThreadRouter {
   const channels = new Map<string, ChannelState>();
@@ -53,6 +57,7 @@ export function createCodexThreadRouter(client: CodexAppServerClient): CodexThre
   const ourRequests = new Map<string, ChannelState>();
   const serverRequests = new Map<string, ChannelState[]>();
   const held = new Map<string, CodexTranscriptEntry[]>();
+  const left = new Set<string>();
   let heldCount = 0;
   let nextTag = 0;
   let hasEnded = false;
@@ -68,6 +73,7 @@ export function createCodexThreadRouter(client: CodexAppServerClient): CodexThre
 
   const claim = (threadId: string, channel: ChannelState): void => {
     if (!channel.isOpen) return;
+    left.delete(threadId);
     threads.set(threadId, channel);
     channel.threadIds.add(threadId);
     const waiting = held.get(threadId);
@@ -132,7 +138,7 @@ export function createCodexThreadRouter(client: CodexAppServerClient): CodexThre
       return;
     }
     // A server request of a thread no run owns is answered by policy and shown nowhere.
-    if (key === undefined) hold(threadId, entry);
+    if (key === undefined && !left.has(threadId)) hold(threadId, entry);
   };
 
   const route = (entry: CodexTranscriptEntry): void => {
@@ -189,7 +195,10 @@ export function createCodexThreadRouter(client: CodexAppServerClient): CodexThre
           state.isOpen = false;
           channels.delete(state.tag);
           for (const threadId of state.threadIds) {
-            if (threads.get(threadId) === state) threads.delete(threadId);
+            if (threads.get(threadId) !== state) continue;
+            threads.delete(threadId);
+            left.add(threadId);
+            if (left.size > leftThreadsLimit) left.delete(left.values().next().value!);
           }
           state.queue.end();
         },
