@@ -75,10 +75,16 @@ async function* runCodex(
   let failure: AgentError | undefined;
   let interruptTimer: NodeJS.Timeout | undefined;
 
-  // Leaving the run: an abort or a failure retires a shared server (it stops once its other runs
-  // have ended), so a cancelled run leaves no process and no later run meets a broken server.
+  // Leaving the run: an abort, a turn left unfinished or a failure other than a refusal (a
+  // timeout, a crash) retires a shared server (it stops once its other runs have ended), so a
+  // cancelled run leaves no process and no later run meets a broken server.
   const leave = (): Promise<boolean> =>
-    lease.release({ retire: aborted !== undefined || failure !== undefined || !decoder.isSettled });
+    lease.release({
+      retire:
+        aborted !== undefined ||
+        !decoder.isSettled ||
+        (failure !== undefined && failure.code !== 'agent_error'),
+    });
 
   const interrupt = (): void => {
     if (aborted) return;

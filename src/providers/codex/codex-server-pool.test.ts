@@ -74,6 +74,41 @@ describe('the codex app-server pool', () => {
     }
   });
 
+  it('keeps the app-server after a refused resume and an upstream error, retires it on a cancel', async () => {
+    const provider = createCodexProvider({}, codexDefinition, {
+      warm: { maxProcesses: 2, idleSeconds: 300 },
+    });
+    try {
+      await collectProviderRun(provider, request('Say one'));
+      const [kept] = appServers();
+      const unknownThread = '00000000-0000-4000-8000-000000000000';
+      const refused = await collectProviderRun(provider, {
+        ...request('hello'),
+        resumeNativeSessionId: unknownThread,
+      });
+      expect(runEndOf(refused)?.error?.message).toContain(
+        `Codex could not resume thread ${unknownThread}`,
+      );
+      const upstream = await collectProviderRun(provider, request('Fail [[mock:error=500]]'));
+      expect(runEndOf(upstream)).toMatchObject({ status: 'failed' });
+      expect(appServers()).toEqual([kept]);
+      expect(provider.warmProcesses()).toBe(1);
+
+      const controller = new AbortController();
+      const cancelled: AgentEvent[] = [];
+      const stalled = { ...request('Hang on [[mock:stall]]'), signal: controller.signal };
+      for await (const event of provider.run(stalled)) {
+        cancelled.push(event);
+        if (event.type === 'text-delta' && !controller.signal.aborted) controller.abort();
+      }
+      expect(runEndOf(cancelled)).toMatchObject({ status: 'cancelled' });
+      await expect.poll(appServers, { timeout: 10_000, interval: 50 }).toEqual([]);
+      expect(provider.warmProcesses()).toBe(0);
+    } finally {
+      await provider.dispose();
+    }
+  });
+
   it('makes room for another environment by stopping an idle one past maxProcesses', async () => {
     const provider = createCodexProvider({}, codexDefinition, {
       warm: { maxProcesses: 1, idleSeconds: 300 },

@@ -130,7 +130,9 @@ export function createCodexServerPool(options: {
   const keptServerFor = (key: string, spec: CodexServerSpec): PooledServer | undefined => {
     if (warm.maxProcesses === 0) return undefined;
     const existing = kept.get(key);
-    if (existing !== undefined) return existing;
+    // One whose output just ended (it died) is forgotten before its exit is reported.
+    if (existing?.started?.server.client.isClosed) forget(existing);
+    else if (existing !== undefined) return existing;
     if (kept.size >= warm.maxProcesses) {
       const idle = [...kept.values()].find((pooled) => pooled.leases === 0);
       if (idle === undefined) return undefined;
