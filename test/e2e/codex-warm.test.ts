@@ -50,9 +50,9 @@ describe('a warm codex app-server', () => {
       for (const found of appServers()) seen.add(found.pid);
     }, 20);
     const [tool, escalation] = await Promise.all([
-      run(server, { prompt: 'Run the greeting alpha [[mock:tool]]' }),
+      run(server, { prompt: 'Run the greeting ALPHA3 [[mock:tool]]' }),
       run(server, {
-        prompt: 'Escalate bravo [[mock:escalate=touch escalated-by-bravo.txt]]',
+        prompt: 'Escalate BRAVO5 [[mock:escalate=touch escalated-by-BRAVO5.txt]]',
         permissions: 'read-only',
       }),
     ]);
@@ -69,8 +69,8 @@ describe('a warm codex app-server', () => {
     assertProviderEventContract(escalationEvents);
     expect(escalationEvents.filter((event) => event.type === 'permission-request')).toHaveLength(1);
     expect(toolEvents.filter((event) => event.type === 'permission-request')).toEqual([]);
-    expect(textOf(toolEvents)).not.toContain('bravo');
-    expect(textOf(escalationEvents)).not.toContain('alpha');
+    expect(textOf(toolEvents)).not.toContain('BRAVO5');
+    expect(textOf(escalationEvents)).not.toContain('ALPHA3');
     expect(textOf(escalationEvents)).not.toContain('hello-from-tool');
     expect(tool.structured.session_id).not.toBe(escalation.structured.session_id);
 
@@ -87,8 +87,8 @@ describe('a warm codex app-server', () => {
       prompt: 'What did I ask? [[mock:recall]]',
     });
     expect(resumed.structured.status).toBe('completed');
-    expect(resumed.structured.text).toContain('Run the greeting alpha');
-    expect(resumed.structured.text).not.toContain('bravo');
+    expect(resumed.structured.text).toContain('Run the greeting ALPHA3');
+    expect(resumed.structured.text).not.toContain('BRAVO5');
     expect(appServers().map((found) => found.pid)).toEqual([...seen]);
     await server.close();
   });
@@ -98,14 +98,14 @@ describe('a warm codex app-server', () => {
     const stalled = await startStalledRun(
       environment,
       server,
-      { provider: 'codex', prompt: 'Take your time charlie [[mock:stall]]' },
+      { provider: 'codex', prompt: 'Take your time CHARLIE7 [[mock:stall]]' },
       'openai-responses',
     );
     const [shared] = appServers();
     expect(shared).toBeDefined();
 
     const other = run(server, {
-      prompt: 'Wait a little delta [[mock:tool=sleep 1; echo delta-done]]',
+      prompt: 'Wait a little DELTA9 [[mock:tool=sleep 1; echo DELTA9-done]]',
       permissions: 'full-access',
     });
     // The other run's command is running when the first run is cancelled.
@@ -119,9 +119,9 @@ describe('a warm codex app-server', () => {
 
     const { structured, progress } = await other;
     expect(structured).toMatchObject({ status: 'completed' });
-    expect(structured.text).toContain('delta-done');
-    expect(textOf(progress.events())).not.toContain('charlie');
-    expect(textOf(stalled.progress.events())).not.toContain('delta');
+    expect(structured.text).toContain('DELTA9-done');
+    expect(textOf(progress.events())).not.toContain('CHARLIE7');
+    expect(textOf(stalled.progress.events())).not.toContain('DELTA9');
     // Both ran on the one app-server.
     expect(appServers().every((found) => found.pid === shared!.pid)).toBe(true);
 
@@ -134,7 +134,7 @@ describe('a warm codex app-server', () => {
       prompt: 'Go on [[mock:recall]]',
     });
     expect(resumed.structured.status).toBe('completed');
-    expect(resumed.structured.text).toContain('Take your time charlie');
+    expect(resumed.structured.text).toContain('Take your time CHARLIE7');
     await server.close();
   });
 

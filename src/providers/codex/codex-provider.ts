@@ -102,6 +102,11 @@ async function* runCodex(
     interruptTimer = setTimeout(() => void leave(), interruptGraceMs);
   };
 
+  // The turn starts once the consumer has taken the run-start (the session is recorded, the
+  // client told): on a warm server the model is asked within milliseconds otherwise.
+  let runStartTaken: () => void = () => undefined;
+  const runStartWasTaken = new Promise<void>((resolve) => (runStartTaken = resolve));
+
   const drive = async (): Promise<void> => {
     await lease.ready;
     const thread = buildCodexThreadRequest({
@@ -115,6 +120,7 @@ async function* runCodex(
       await channel.request(thread.method, thread.params, { timeoutMs: threadTimeoutMs }),
     );
     session.threadId = threadResult.thread.id;
+    await runStartWasTaken;
     const turnResult = codexTurnResultSchema.parse(
       await channel.request('turn/start', buildCodexTurnParams(session.threadId, request.prompt), {
         timeoutMs: turnStartTimeoutMs,
@@ -134,9 +140,13 @@ async function* runCodex(
 
   try {
     for await (const entry of channel.entries) {
-      yield* decoder.push(entry);
+      for (const event of decoder.push(entry)) {
+        yield event;
+        if (event.type === 'run-start') runStartTaken();
+      }
       if (decoder.isSettled) break;
     }
+    runStartTaken();
     clearTimeout(interruptTimer);
     const stopped = await leave();
     // Left by an abort, a request may still wait for a shared server's answer.
@@ -144,6 +154,7 @@ async function* runCodex(
     const exit = stopped ? await server.child.finished : stillRunning;
     yield* decoder.flush({ ...exit, stderrTail: server.stderrTail(), aborted, failure });
   } finally {
+    runStartTaken();
     stopListening();
     clearTimeout(interruptTimer);
     // Also reached when the consumer stops early: the turn must not outlive its run.

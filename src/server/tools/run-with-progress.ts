@@ -42,6 +42,7 @@ export async function runWithProgress(
         reporter?.status(`queued: waiting for a free run slot (${position} waiting)`),
     });
     await reporter?.close();
+    if (reporter) await keepApartFromResult();
     if (outcome.record) {
       context.connectionRuns.add({
         ...outcome.record,
@@ -55,6 +56,16 @@ export async function runWithProgress(
     if (failure.code === 'internal') throw error;
     return refusalToToolResult(failure, provider);
   }
+}
+
+// An MCP SDK client (1.x Protocol) handles a notification a microtask after reading it, but a
+// response at once, and drops the progress handler with it: a last progress notification read in
+// the same chunk as the result is lost. A fast run (a warm agent) sends the two back to back;
+// this pause keeps them in separate reads, as a run's own process exit used to.
+const progressToResultGapMs = 10;
+
+function keepApartFromResult(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, progressToResultGapMs));
 }
 
 function createReporter(
