@@ -42,13 +42,13 @@ export async function runWithProgress(
         reporter?.status(`queued: waiting for a free run slot (${position} waiting)`),
     });
     await reporter?.close();
-    if (reporter) await keepApartFromResult();
     if (outcome.record) {
       context.connectionRuns.add({
         ...outcome.record,
         summary: `${outcome.provider} · ${outcome.status}`,
       });
     }
+    if (reporter) await keepApartFromResult(reporter.lastSentAt);
     return runOutcomeToToolResult(outcome, context.config.maxResultTextCharacters);
   } catch (error) {
     await reporter?.close();
@@ -61,21 +61,25 @@ export async function runWithProgress(
 // An MCP SDK client (1.x Protocol) handles a notification a microtask after reading it, but a
 // response at once, and drops the progress handler with it: a last progress notification read in
 // the same chunk as the result is lost. A fast run (a warm agent) sends the two back to back;
-// this pause keeps them in separate reads, as a run's own process exit used to.
+// this pause (from the last notification sent) keeps them in separate reads, as a run's own
+// process exit used to.
 const progressToResultGapMs = 10;
 
-function keepApartFromResult(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, progressToResultGapMs));
+function keepApartFromResult(lastSentAt: number): Promise<void> {
+  const waitMs = lastSentAt + progressToResultGapMs - performance.now();
+  if (waitMs <= 0) return Promise.resolve();
+  return new Promise((resolve) => setTimeout(resolve, waitMs));
 }
 
 function createReporter(
   extra: ToolExtra,
   context: RunToolContext,
   provider: string,
-): ProgressReporter | undefined {
+): (ProgressReporter & { readonly lastSentAt: number }) | undefined {
   const progressToken = extra._meta?.progressToken;
   if (progressToken === undefined) return undefined;
-  return createProgressReporter({
+  let lastSentAt = Number.NEGATIVE_INFINITY;
+  const reporter = createProgressReporter({
     provider,
     heartbeatMs: context.config.heartbeatSeconds * 1000,
     send: async (notification) => {
@@ -83,8 +87,15 @@ function createReporter(
         method: 'notifications/progress',
         params: { progressToken, ...notification },
       });
+      lastSentAt = performance.now();
       const stream = context.clientStreams?.(extra.requestId);
       if (stream) await whenDrained(stream);
     },
   });
+  return {
+    ...reporter,
+    get lastSentAt() {
+      return lastSentAt;
+    },
+  };
 }
