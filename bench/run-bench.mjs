@@ -1,11 +1,14 @@
 // `npm run bench`: every benchmark, each in its own process so none measures another's leftovers.
 //
-//   npm run bench [-- --only startup|providers|memory|claude-warm] [--starts 15] [--runs 7] [--provider codex …]
+//   npm run bench [-- --only startup|providers|codex-warm|memory|claude-warm] [--starts 15] [--runs 7] [--provider codex …]
 //
-// startup    cold start and idle memory against a bare MCP SDK server (bench/startup-bench.mjs)
-// providers  run_agent wall time against the direct CLI run (bench/provider-bench.mjs)
-// memory     server peak RSS for a 1 GiB-output run and 32 concurrent runs (bench/memory-bench.mjs)
-// claude-warm  resume_agent on a warm claude session against claude -p --resume (bench/claude-warm-bench.mjs)
+// startup     cold start and idle memory against a bare MCP SDK server (bench/startup-bench.mjs)
+// providers   run_agent wall time against the direct CLI run (bench/provider-bench.mjs)
+// codex-warm  codex run_agent cold and on the warm app-server against codex exec: wall time and
+//             first event (bench/codex-warm-bench.mjs)
+// memory      server peak RSS for a 1 GiB-output run and 32 concurrent runs (bench/memory-bench.mjs)
+// claude-warm resume_agent on a warm claude session against claude -p --resume
+//             (bench/claude-warm-bench.mjs)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
@@ -32,6 +35,10 @@ const parts = {
       ...(values.runs === undefined ? [] : ['--runs', values.runs]),
       ...(values.provider ?? []).flatMap((provider) => ['--provider', provider]),
     ],
+  },
+  'codex-warm': {
+    script: 'codex-warm-bench.mjs',
+    args: values.runs === undefined ? [] : ['--runs', values.runs],
   },
   memory: { script: 'memory-bench.mjs', args: [] },
   'claude-warm': {

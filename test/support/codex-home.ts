@@ -202,3 +202,34 @@ function parseCatalogModels(text: string): CatalogEntry[] {
 function isRecord(value: unknown): value is CatalogEntry {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * A scratch folder for a provider test that runs the real codex: a CODEX_HOME for the scripted
+ * model (the catalog derived from `codexBinary`), a `home`, the named `directories`, and the
+ * environment to run codex in, carrying `marker` (`NAME=value`) to find its processes by.
+ */
+export async function createCodexTestFolder(options: {
+  prefix: string;
+  modelServerUrl: string;
+  codexBinary?: string;
+  directories: readonly string[];
+  marker: string;
+}): Promise<{ folder: string; environment: Record<string, string> }> {
+  const { mkdtemp } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const folder = await mkdtemp(path.join(tmpdir(), options.prefix));
+  for (const name of ['home', ...options.directories]) await mkdir(path.join(folder, name));
+  const home = await createCodexHome({
+    directory: path.join(folder, 'codex-home'),
+    modelServerUrl: options.modelServerUrl,
+    codexBinary: options.codexBinary,
+  });
+  const [markerName = '', markerValue = ''] = options.marker.split('=');
+  const environment = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: path.join(folder, 'home'),
+    ...home.environment,
+    [markerName]: markerValue,
+  };
+  return { folder, environment };
+}

@@ -3,13 +3,12 @@
  * model server on 127.0.0.1: a whole turn, approvals, interrupt and resume, early stop, probe.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../events/index.js';
 import { AgentError } from '../../errors/index.js';
-import { createCodexHome } from '../../../test/support/codex-home.js';
+import { createCodexTestFolder } from '../../../test/support/codex-home.js';
 import { findProcessesWithMarker } from '../../../test/support/process-probe.js';
 import { collectProviderRun } from '../../../test/support/provider-contract.js';
 import {
@@ -29,21 +28,14 @@ const provider = createCodexProvider();
 
 beforeAll(async () => {
   model = await startScriptedModelServer({ port: 0 });
-  folder = mkdtempSync(join(tmpdir(), 'codex-provider-'));
-  cwd = join(folder, 'work');
-  for (const path of [cwd, join(folder, 'home')]) mkdirSync(path);
-  const home = await createCodexHome({
-    directory: join(folder, 'codex-home'),
+  ({ folder, environment } = await createCodexTestFolder({
+    prefix: 'codex-provider-',
     modelServerUrl: model.url,
     codexBinary: findCodexBinary({ environment: process.env }),
-  });
-  const [markerName = '', markerValue = ''] = marker.split('=');
-  environment = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: join(folder, 'home'),
-    ...home.environment,
-    [markerName]: markerValue,
-  };
+    directories: ['work'],
+    marker,
+  }));
+  cwd = join(folder, 'work');
 });
 
 afterAll(async () => {

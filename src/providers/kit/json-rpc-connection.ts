@@ -11,6 +11,8 @@ import { createAsyncQueue } from './async-queue.js';
 export interface JsonRpcTranscriptEntry {
   direction: 'sent' | 'received';
   line: string;
+  /** The `tag` of the request this line sent, when it was given one. */
+  tag?: string;
 }
 
 /** A request the peer sends us (approvals…); its ids are the peer's, apart from ours. */
@@ -41,6 +43,11 @@ export interface JsonRpcConnectionOptions {
 export interface JsonRpcRequestOptions {
   /** Fails the request with `agent_crashed` when no answer came within this many ms. */
   timeoutMs?: number;
+  /**
+   * Kept on the request's transcript entry: who sent it, when several share the connection
+   * (a warm codex app-server's runs).
+   */
+  tag?: string;
 }
 
 /** When the output ends, or a line is not JSON, every pending request fails with an AgentError. */
@@ -72,10 +79,12 @@ export function createJsonRpcConnection(options: JsonRpcConnectionOptions): Json
   let nextId = 0;
   let isClosed = false;
 
-  const send = (message: Record<string, unknown>): void => {
+  const send = (message: Record<string, unknown>, tag?: string): void => {
     const line = JSON.stringify({ ...envelope, ...message });
     options.write(line);
-    entries.push({ direction: 'sent', line });
+    entries.push(
+      tag === undefined ? { direction: 'sent', line } : { direction: 'sent', line, tag },
+    );
   };
 
   const settle = (id: number): PendingRequest | undefined => {
@@ -177,7 +186,7 @@ export function createJsonRpcConnection(options: JsonRpcConnectionOptions): Json
         }
         pending.set(id, request);
         try {
-          send({ method, id, params });
+          send({ method, id, params }, requestOptions.tag);
         } catch (error) {
           settle(id);
           reject(

@@ -48,6 +48,7 @@ export async function runWithProgress(
         summary: `${outcome.provider} · ${outcome.status}`,
       });
     }
+    if (reporter) await keepApartFromResult(reporter.lastSentAt);
     return runOutcomeToToolResult(outcome, context.config.maxResultTextCharacters);
   } catch (error) {
     await reporter?.close();
@@ -57,15 +58,29 @@ export async function runWithProgress(
   }
 }
 
+// An MCP SDK client (1.x Protocol) handles a notification a microtask after reading it, but a
+// response at once, and drops the progress handler with it: a last progress notification read in
+// the same chunk as the result is lost. A fast run (a warm agent) sends the two back to back;
+// this pause (from the last notification sent) keeps them in separate reads, as a run's own
+// process exit used to.
+const progressToResultGapMs = 10;
+
+function keepApartFromResult(lastSentAt: number): Promise<void> {
+  const waitMs = lastSentAt + progressToResultGapMs - performance.now();
+  if (waitMs <= 0) return Promise.resolve();
+  return new Promise((resolve) => setTimeout(resolve, waitMs));
+}
+
 /** A progress reporter wired to the request, when it carries a progressToken. */
 export function createReporter(
   extra: ToolExtra,
   context: RunToolContext,
   provider: string,
-): ProgressReporter | undefined {
+): (ProgressReporter & { readonly lastSentAt: number }) | undefined {
   const progressToken = extra._meta?.progressToken;
   if (progressToken === undefined) return undefined;
-  return createProgressReporter({
+  let lastSentAt = Number.NEGATIVE_INFINITY;
+  const reporter = createProgressReporter({
     provider,
     heartbeatMs: context.config.heartbeatSeconds * 1000,
     send: async (notification) => {
@@ -73,8 +88,15 @@ export function createReporter(
         method: 'notifications/progress',
         params: { progressToken, ...notification },
       });
+      lastSentAt = performance.now();
       const stream = context.clientStreams?.(extra.requestId);
       if (stream) await whenDrained(stream);
     },
   });
+  return {
+    ...reporter,
+    get lastSentAt() {
+      return lastSentAt;
+    },
+  };
 }
