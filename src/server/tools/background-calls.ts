@@ -8,7 +8,12 @@ import type { BackgroundCall, BackgroundRuns } from '../tasks/background-runs.js
 import { defaultBackgroundRetention } from '../tasks/run-background-runs.js';
 import { startedToToolResult, stillRunningToToolResult } from './background-tool-results.js';
 import { refusalToToolResult } from './run-tool-result.js';
-import { createReporter, type RunToolContext, type ToolExtra } from './run-with-progress.js';
+import {
+  createReporter,
+  keepApartFromResult,
+  type RunToolContext,
+  type ToolExtra,
+} from './run-with-progress.js';
 import { defaultWaitSeconds } from './tool-schemas.js';
 
 export interface BackgroundToolContext extends RunToolContext {
@@ -61,6 +66,7 @@ export async function waitForBackgroundRun(
   const isEnded = await background.settled(id, timeoutMs, extra.signal);
   unwatch();
   await reporter?.close();
+  if (reporter) await keepApartFromResult(reporter.lastSentAt);
   const view = background.view(id);
   if (!view) return noBackgroundRun(input.session_id);
   if (!isEnded) return stillRunningToToolResult(view, input.session_id);

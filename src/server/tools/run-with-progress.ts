@@ -65,7 +65,7 @@ export async function runWithProgress(
 // process exit used to.
 const progressToResultGapMs = 10;
 
-function keepApartFromResult(lastSentAt: number): Promise<void> {
+export function keepApartFromResult(lastSentAt: number): Promise<void> {
   const waitMs = lastSentAt + progressToResultGapMs - performance.now();
   if (waitMs <= 0) return Promise.resolve();
   return new Promise((resolve) => setTimeout(resolve, waitMs));
