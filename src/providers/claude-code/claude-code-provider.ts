@@ -14,13 +14,17 @@ import type { ProviderContext } from '../warm-settings.js';
 
 // After SIGINT, claude prints its result and exits within ~30 ms; two seconds is generous.
 const interruptGraceMs = 2000;
+// Linux refuses one argument over 128 KiB (MAX_ARG_STRLEN) with E2BIG: a longer prompt goes on
+// stdin (a stream-json turn) even with warm processes off, and that process is not kept.
+const longestArgumentPromptBytes = 100_000;
 
 /**
  * The Claude Code adapter. With warm processes allowed (`context.warm`), a turn runs on a live
  * `claude --input-format stream-json` process that is kept for `idleSeconds` after the turn, so
  * the next `resume_agent` of that session skips claude's start-up (claude-code-live-runs.ts).
  * Otherwise one `claude -p … --output-format stream-json` process per turn, interrupted by
- * SIGINT. Either way an interrupted session stays resumable.
+ * SIGINT (a prompt too long for one argument goes on stdin, through a turn like a warm one whose
+ * process is not kept). Either way an interrupted session stays resumable.
  */
 export function createClaudeCodeProvider(
   settings: ClaudeCodeSettings = {},
@@ -29,6 +33,7 @@ export function createClaudeCodeProvider(
 ): AgentProvider {
   const warm = context?.warm;
   const pool = warm && warm.maxProcesses > 0 && createClaudeWarmPool(warm);
+  const keepsNone = createClaudeWarmPool({ maxProcesses: 0, idleSeconds: 0 });
   return {
     ...describeInstance(claudeCodeDefinition, identity),
     probe: (options) => probeClaudeCode(settings, options?.signal),
@@ -40,8 +45,9 @@ export function createClaudeCodeProvider(
         environment: env,
       });
       const decoder = createClaudeCodeDecoder({ cwd, provider: identity.id });
-      if (pool) {
-        yield* runClaudeCodeLiveTurn({ request, settings, binary, env, decoder, pool });
+      if (pool || Buffer.byteLength(request.prompt) > longestArgumentPromptBytes) {
+        const turnPool = pool || keepsNone;
+        yield* runClaudeCodeLiveTurn({ request, settings, binary, env, decoder, pool: turnPool });
         return;
       }
       const args = buildClaudeCodeArgs({
