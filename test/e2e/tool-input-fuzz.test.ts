@@ -16,11 +16,14 @@ import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.j
 import { acpPresetNames } from '../../src/providers/acp/acp-settings.js';
 import { builtInProviderDefinitions } from '../../src/providers/default-providers.js';
 import { maxStdioMessageBytes } from '../../src/server/transports/stdio.js';
+import type { z } from 'zod';
 import {
+  cancelAgentInputSchema,
   listProvidersResultSchema,
   resumeAgentInputSchema,
   runAgentInputSchema,
   runResultSchema,
+  waitAgentInputSchema,
 } from '../../src/server/tools/tool-schemas.js';
 import { createSpawnRecorder, type SpawnRecorder } from '../support/spawn-recorder.js';
 import {
@@ -43,17 +46,27 @@ const batchSize = 25;
 const seed = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 
 /** The project's own schemas: which arguments the SDK refuses, and the result shapes. */
-const inputSchemas: Record<string, typeof runAgentInputSchema | typeof resumeAgentInputSchema> = {
+const inputSchemas: Record<string, z.ZodType> = {
   run_agent: runAgentInputSchema,
   resume_agent: resumeAgentInputSchema,
+  wait_agent: waitAgentInputSchema,
+  cancel_agent: cancelAgentInputSchema,
 };
 const outputSchemas: Record<string, typeof runResultSchema | typeof listProvidersResultSchema> = {
   run_agent: runResultSchema,
   resume_agent: runResultSchema,
+  wait_agent: runResultSchema,
+  cancel_agent: runResultSchema,
   list_providers: listProvidersResultSchema,
 };
-/** The codes a call refused before anything ran may carry. */
-const refusalCodes = ['invalid_input', 'unknown_provider', 'unknown_session', 'cwd_not_allowed'];
+/** The codes a call refused before anything ran may carry (no background run exists here). */
+const refusalCodes = [
+  'invalid_input',
+  'unknown_provider',
+  'unknown_session',
+  'cwd_not_allowed',
+  'no_background_run',
+];
 /** JSON-RPC errors a call may get: too large (-32600), invalid params (-32602), and -32603,
  * which the SDK 1.x answers for `arguments` that are not an object (a known limitation). */
 const acceptedJsonRpcErrors = [-32600, -32602, -32603];

@@ -90,7 +90,8 @@ describe('createCodexThreadRouter', () => {
     const { router, receive, end } = createRouted();
     const first = router.open();
     const firstLines = linesOf(first);
-    void first.request('turn/start', { threadId: 'A' });
+    // Never answered: they fail when the server's output ends below.
+    const unanswered = [first.request('turn/start', { threadId: 'A' })];
     await settle();
     first.close();
     receive({ method: 'turn/completed', params: { threadId: 'A' } });
@@ -99,12 +100,13 @@ describe('createCodexThreadRouter', () => {
 
     const next = router.open();
     const nextLines = linesOf(next);
-    void next.request('thread/resume', { threadId: 'A' });
+    unanswered.push(next.request('thread/resume', { threadId: 'A' }));
     receive({ method: 'thread/goal/cleared', params: { threadId: 'A' } });
     await settle();
     next.close();
     expect(await nextLines).toEqual(['sent thread/resume A', 'received thread/goal/cleared A']);
     end();
+    for (const request of unanswered) await expect(request).rejects.toThrow(/ended/);
   });
 
   it('ends every run when the server output ends, and a run opened later at once', async () => {
