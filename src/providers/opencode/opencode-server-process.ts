@@ -10,6 +10,8 @@ export interface StartOpencodeServerOptions {
   env: Record<string, string>;
   /** How long it may take to print its listening line (default 30 s; it takes ~1.5 s). */
   startupTimeoutMs?: number;
+  /** Where a retried start is reported (default: a `subagent-mcp:` line on stderr). */
+  log?: (line: string) => void;
 }
 
 /** A running `opencode serve` that reported its URL. */
@@ -28,16 +30,46 @@ const outputLinesKept = 40;
 const defaultStartupTimeoutMs = 30_000;
 // opencode exits ~70 ms after SIGTERM; after a long life it once took a few seconds.
 const stopGraceMs = 5000;
+// Servers started at once on a fresh data directory race on its SQLite migrations: the losers
+// exit with code 1 (`Failed query: CREATE TABLE ...`) before listening (docs/providers/opencode.md).
+const startAttempts = 3;
+const retryDelayMs = { min: 100, spread: 400 };
+const logToStderr = (line: string): void => void process.stderr.write(`subagent-mcp: ${line}\n`);
 
 /**
  * Spawns `opencode serve` and resolves once it printed `opencode server listening on <url>`.
  * Requests sent before that line can hang forever, so the port is never probed. Rejects with
  * `AgentError('spawn_failed')` (the process tree ended) when it cannot start, exits first or
- * stays silent past the startup timeout; the message carries what it printed.
+ * stays silent past the startup timeout; the message carries what it printed. An exit with
+ * code 1 before listening is retried (up to 3 attempts, after a short random pause), since
+ * concurrent first starts on one data directory make all but one fail that way.
  */
 export async function startOpencodeServer(
   options: StartOpencodeServerOptions,
 ): Promise<OpencodeServerProcess> {
+  const log = options.log ?? logToStderr;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (!AgentError.is(error, 'spawn_failed') || error.details.exitCode !== 1) throw error;
+      if (attempt === startAttempts) {
+        const message = error.message.replace(
+          'before it was listening',
+          `before it was listening (${attempt} attempts)`,
+        );
+        throw new AgentError('spawn_failed', message, { details: error.details });
+      }
+      const delayMs = retryDelayMs.min + Math.round(Math.random() * retryDelayMs.spread);
+      log(
+        `opencode serve exited (exit code 1) before it was listening (attempt ${attempt} of ${startAttempts}); starting it again in ${delayMs} ms.`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
+async function startOnce(options: StartOpencodeServerOptions): Promise<OpencodeServerProcess> {
   const server = await startChildProcess({
     binary: options.binary,
     args: options.args,
