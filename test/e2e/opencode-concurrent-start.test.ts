@@ -9,10 +9,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createOpencodeEnvironment } from '../../../test/support/opencode-environment.js';
-import { buildOpencodeServeArgs } from './opencode-args.js';
-import { findOpencodeBinary } from './opencode-binary.js';
-import { startOpencodeServer, type OpencodeServerProcess } from './opencode-server-process.js';
+import { createOpencodeEnvironment } from '../support/opencode-environment.js';
+import { buildOpencodeServeArgs } from '../../src/providers/opencode/opencode-args.js';
+import { findOpencodeBinary } from '../../src/providers/opencode/opencode-binary.js';
+import {
+  startOpencodeServer,
+  type OpencodeServerProcess,
+} from '../../src/providers/opencode/opencode-server-process.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'opencode-concurrent-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
