@@ -4,6 +4,7 @@
  * events; a cancel reaches only its own run; the server is replaced when it dies, and nothing
  * of it is left after a shutdown or a SIGKILL of our server.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../src/events/index.js';
 import { isRunning } from '../support/process-probe.js';
@@ -31,8 +32,26 @@ const startWarmServer = () => environment.startServer({ environment: { SUBAGENT_
 const run = (server: StdioServerHandle, args: Record<string, unknown>) =>
   callToolWithProgress(server, 'run_agent', { provider: 'codex', ...args });
 
-const appServers = () =>
-  environment.leftoverProcesses().filter((found) => / app-server\b/.test(found.command));
+/**
+ * The app-servers of our server. A child codex forks to run a command carries the app-server's
+ * command line until it execs (seen once by the 20 ms sampling below): it is not another server.
+ */
+const appServers = () => {
+  const found = environment
+    .leftoverProcesses()
+    .filter((process) => / app-server\b/.test(process.command));
+  const pids = new Set(found.map((process) => process.pid));
+  return found.filter((process) => !pids.has(parentPid(process.pid) ?? -1));
+};
+
+const parentPid = (pid: number): number | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+};
 
 const warmProcesses = async (server: StdioServerHandle) => {
   const result = await server.client.callTool({ name: 'list_providers', arguments: {} });
