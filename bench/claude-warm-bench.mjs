@@ -8,13 +8,12 @@
 //
 //   npm run bench -- --only claude-warm [--runs 7]   (or node bench/claude-warm-bench.mjs …)
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { childrenResidentMegabytes, median, startBenchServer } from './bench-support.mjs';
 
 const repository = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
@@ -44,7 +43,6 @@ const binary = findClaudeCodeBinary({ environment: process.env });
 const firstPrompt = 'Remember the word mango';
 const nextPrompt = 'Say hello again';
 
-const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
 const show = (label, numbers) =>
   `  ${label.padEnd(50)} median ${median(numbers).toFixed(0)} ms  (min ${Math.min(...numbers).toFixed(0)})`;
 const ratio = (label, over, under) =>
@@ -83,24 +81,8 @@ async function directTurn(prompt, resumeSessionId) {
   return { wall: performance.now() - started, firstLine, sessionId };
 }
 
-async function startServer() {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [
-      join(repository, 'dist/cli.js'),
-      '--allowed-root',
-      workspace,
-      '--state-dir',
-      join(base, 'state'),
-    ],
-    cwd: workspace,
-    env: environment,
-    stderr: 'ignore',
-  });
-  const client = new Client({ name: 'bench', version: '1.0.0' });
-  await client.connect(transport);
-  return { client, transport };
-}
+const startServer = () =>
+  startBenchServer({ workspace, stateDir: join(base, 'state'), environment });
 
 /** One tool call: wall time, first progress notification, and the result. */
 async function serverTurn(client, name, args) {
@@ -115,23 +97,8 @@ async function serverTurn(client, name, args) {
 }
 
 /** The resident memory of the server's warm claude processes (its children in stream-json mode). */
-async function warmClaudeMegabytes(serverPid) {
-  const found = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'latin1');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const command = await readFile(`/proc/${entry}/cmdline`, 'latin1');
-      if (parent !== serverPid || !command.includes('stream-json')) continue;
-      const status = await readFile(`/proc/${entry}/status`, 'utf8');
-      found.push(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-    } catch {
-      // Gone while we looked.
-    }
-  }
-  return found;
-}
+const warmClaudeMegabytes = (serverPid) =>
+  childrenResidentMegabytes(serverPid, (command) => command.includes('stream-json'));
 
 const server = await startServer();
 const samples = { direct: [], directResume: [], cold: [], warm: [], idleMegabytes: [] };

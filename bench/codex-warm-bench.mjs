@@ -7,14 +7,13 @@
 //
 //   npm run bench -- --only codex-warm [--runs 7]   (or node bench/codex-warm-bench.mjs …)
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { childrenResidentMegabytes, median, startBenchServer } from './bench-support.mjs';
 
 const repository = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
@@ -42,7 +41,6 @@ const prompt = 'Say hello';
 const codex = findCodexBinary({ environment: process.env });
 const execArgs = ['exec', '--json', '--skip-git-repo-check', '-s', 'workspace-write', prompt];
 
-const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
 const ratio = (numerator, denominator) => (median(numerator) / median(denominator)).toFixed(3);
 
 /** `codex exec` as a user runs it: wall time and the time to its first stdout line. */
@@ -67,25 +65,8 @@ async function directRun() {
   return { wall: performance.now() - started, first: firstLine };
 }
 
-async function startServer(extraArgs = []) {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [
-      join(repository, 'dist/cli.js'),
-      '--allowed-root',
-      workspace,
-      '--state-dir',
-      join(base, 'state'),
-      ...extraArgs,
-    ],
-    cwd: workspace,
-    env: environment,
-    stderr: 'ignore',
-  });
-  const client = new Client({ name: 'bench', version: '1.0.0' });
-  await client.connect(transport);
-  return { client, transport };
-}
+const startServer = (extraArgs = []) =>
+  startBenchServer({ workspace, stateDir: join(base, 'state'), environment, extraArgs });
 
 /** One run_agent: wall time and the time to the first progress notification. */
 async function serverRun(client) {
@@ -106,24 +87,12 @@ async function serverRun(client) {
 }
 
 /** Resident memory of the server's `codex app-server` children, in MiB. */
-async function appServerMegabytes(serverPid) {
-  let total = 0;
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'latin1');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent !== serverPid) continue;
-      const commandLine = await readFile(`/proc/${entry}/cmdline`, 'latin1');
-      if (!commandLine.split('\0').includes('app-server')) continue;
-      const status = await readFile(`/proc/${entry}/status`, 'utf8');
-      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return total;
-}
+const appServerMegabytes = async (serverPid) =>
+  (
+    await childrenResidentMegabytes(serverPid, (command) =>
+      command.split('\0').includes('app-server'),
+    )
+  ).reduce((total, megabytes) => total + megabytes, 0);
 
 const samples = { direct: [], cold: [], warm: [], off: [] };
 const memory = [];

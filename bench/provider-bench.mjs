@@ -9,13 +9,12 @@
 //
 //   npm run bench -- --only providers [--runs 7] [--provider codex]   (or node bench/provider-bench.mjs …)
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { median, residentMegabytes, startBenchServer } from './bench-support.mjs';
 
 const repository = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -91,7 +90,6 @@ const directCommands = {
     buildGeminiEnvironment(environment, undefined, workspace),
   ],
 };
-const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
 const describeMedians = (label, numbers) =>
   `  ${label.padEnd(42)} median ${median(numbers).toFixed(0)} ms  (min ${Math.min(...numbers).toFixed(0)})`;
 
@@ -115,24 +113,8 @@ async function directRun(provider) {
   return performance.now() - started;
 }
 
-async function startServer() {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [
-      join(repository, 'dist/cli.js'),
-      '--allowed-root',
-      workspace,
-      '--state-dir',
-      join(base, 'state'),
-    ],
-    cwd: workspace,
-    env: environment,
-    stderr: 'ignore',
-  });
-  const client = new Client({ name: 'bench', version: '1.0.0' });
-  await client.connect(transport);
-  return { client, transport };
-}
+const startServer = () =>
+  startBenchServer({ workspace, stateDir: join(base, 'state'), environment });
 
 async function serverRun(client, provider) {
   const started = performance.now();
@@ -150,11 +132,6 @@ async function serverRun(client, provider) {
   );
   if (result.structuredContent?.status !== 'completed') throw new Error(JSON.stringify(result));
   return performance.now() - started;
-}
-
-async function residentMegabytes(pid) {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 async function benchOneProcessPerTurn(client, provider) {

@@ -4,10 +4,9 @@
  * events; a cancel reaches only its own run; the server is replaced when it dies, and nothing
  * of it is left after a shutdown or a SIGKILL of our server.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../src/events/index.js';
-import { isRunning } from '../support/process-probe.js';
+import { isRunning, parentOf } from '../support/process-probe.js';
 import { assertProviderEventContract } from '../support/provider-contract.js';
 import {
   callToolWithProgress,
@@ -41,16 +40,7 @@ const appServers = () => {
     .leftoverProcesses()
     .filter((process) => / app-server\b/.test(process.command));
   const pids = new Set(found.map((process) => process.pid));
-  return found.filter((process) => !pids.has(parentPid(process.pid) ?? -1));
-};
-
-const parentPid = (pid: number): number | undefined => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
+  return found.filter((process) => !pids.has(parentOf(process.pid) ?? -1));
 };
 
 const warmProcesses = async (server: StdioServerHandle) => {

@@ -5,12 +5,12 @@
  * kept it and a following call succeeds.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AgentEvent } from '../../src/events/index.js';
-import { findProcessesWithMarker } from './process-probe.js';
+import { findProcessesWithMarker, parentOf } from './process-probe.js';
 import { createProgressRecorder } from './progress-recorder.js';
 import {
   callToolWithProgress,
@@ -404,13 +404,4 @@ function runStart(events: AgentEvent[]) {
   return events.find(
     (event): event is Extract<AgentEvent, { type: 'run-start' }> => event.type === 'run-start',
   );
-}
-
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
 }

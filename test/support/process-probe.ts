@@ -54,3 +54,13 @@ export function isRunning(pid: number): boolean {
     return false;
   }
 }
+
+/** The parent pid of a live process; undefined once it is gone. */
+export function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
