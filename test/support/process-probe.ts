@@ -58,9 +58,46 @@ export function isRunning(pid: number): boolean {
 /** The parent pid of a live process; undefined once it is gone. */
 export function parentOf(pid: number): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return Number(statFields(pid)[1]);
   } catch {
     return undefined;
   }
+}
+
+/** Live processes of a session (a terminal's: its leader and what runs under it). */
+export function findProcessesInSession(sessionId: number): MarkedProcess[] {
+  const found: MarkedProcess[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      if (Number(statFields(pid)[3]) !== sessionId || !isRunning(pid)) continue;
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim();
+      found.push({ pid, command });
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return found;
+}
+
+/** The child of `parent` that leads a session of its own (what `script` or `setsid` started). */
+export function findSessionLeaderChild(parent: number): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const fields = statFields(pid);
+      if (Number(fields[1]) === parent && Number(fields[3]) === pid) return pid;
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return undefined;
+}
+
+/** The fields of /proc/<pid>/stat after the command name: state, ppid, pgrp, session, … */
+function statFields(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }

@@ -222,6 +222,33 @@ describe('scripted model server', () => {
     expect(deltas(events, 'text_delta').join('')).toBe('Tool result received: hello-from-tool');
   });
 
+  it('acknowledges the result of a background task that Claude Code announces in a task notification', async () => {
+    const notification = [
+      '<system-reminder>',
+      '[SYSTEM NOTIFICATION - NOT USER INPUT]',
+      '<task-notification>',
+      '<task-id>knzooq0ux</task-id>',
+      '<status>completed</status>',
+      '<summary>MCP task e255 (subagents/run_agent) completed.</summary>',
+      '<result>',
+      'Echo: child says quince',
+      '</result>',
+      '</task-notification>',
+      '</system-reminder>',
+    ].join('\n');
+    const history = [
+      userTurn('Delegate [[mock:call=run_agent]]'),
+      { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'run_agent', input: {} }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: 'moved' }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'Tool result received: moved' }] },
+      { role: 'user', content: [{ type: 'text', text: notification }] },
+    ];
+    const events = await streamEvents(messagesBody(history));
+    expect(deltas(events, 'text_delta').join('')).toBe(
+      'Tool result received: Echo: child says quince',
+    );
+  });
+
   it('follows a directive in a message the user sent mid-turn, which Claude Code surfaces as a system message', async () => {
     const history = [
       userTurn('Run it [[mock:tool]]'),

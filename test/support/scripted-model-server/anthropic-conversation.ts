@@ -44,7 +44,9 @@ export function readAnthropicConversation(body: JsonRecord): ConversationView {
   return {
     messageCount: messages.length,
     newestUserPrompt: newestPrompts.filter((prompt) => prompt.length > 0).join('\n'),
-    newestToolResults: newestUser ? toolResultTexts(newestUser) : [],
+    newestToolResults: newestUser
+      ? [...toolResultTexts(newestUser), ...taskNotificationResults(newestUser)]
+      : [],
     earlierUserPrompts,
     toolOutputs: messages.flatMap(toolResultTexts),
     tools: readTools(body),
@@ -95,6 +97,22 @@ function toolResultTexts(message: AnthropicMessage): string[] {
     .map((block) => asRecord(block))
     .filter((block) => block?.['type'] === 'tool_result')
     .map((block) => toolResultContentText(block?.['content']));
+}
+
+/**
+ * Claude Code (2.1.332, interactive) hands the model the result of an MCP tool call it moved to
+ * the background (an MCP task) in a later user message, inside a system reminder:
+ * `<task-notification>…<status>completed</status>…<result>\n<text>\n</result>`. That result
+ * counts as a tool result of the newest message.
+ */
+function taskNotificationResults(message: AnthropicMessage): string[] {
+  const text = messageText(message);
+  return [...text.matchAll(/<task-notification>[\s\S]*?<\/task-notification>/g)].flatMap(
+    ([notification]) => {
+      const result = /<result>([\s\S]*?)<\/result>/.exec(notification)?.[1];
+      return result === undefined ? [] : [result.trim()];
+    },
+  );
 }
 
 function toolResultContentText(content: unknown): string {
