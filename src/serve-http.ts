@@ -30,8 +30,8 @@ export async function serveHttpUntilSignal(
       token,
       allowedOrigins: config.http.allowedOrigins,
       sessionIdleMs: config.http.sessionIdleSeconds * 1000,
-      createServer: ({ clientStreams, owner }) =>
-        createAgentServer({ ...dependencies, clientStreams, owner }),
+      createServer: ({ clientStreams, owner, era }) =>
+        createAgentServer({ ...dependencies, clientStreams, owner, era }),
       log,
     });
   } catch (error) {

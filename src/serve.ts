@@ -13,12 +13,17 @@ import { createRunService } from './runs/run-service.js';
 import { createSessionStore } from './runs/session-store.js';
 import { createAgentServer } from './server/create-agent-server.js';
 import { createBackgroundRunService } from './server/tasks/background-run-service.js';
+import { defaultBackgroundRetention } from './server/tasks/background-runs.js';
+import { createTasksExtension } from './server/tasks/tasks-extension.js';
 import { serveStdio } from './server/transports/stdio.js';
 
 export interface ServeOptions {
   argv: readonly string[];
   log: (line: string) => void;
 }
+
+/** How often a client should poll `tasks/get` for a task's end. */
+const taskPollIntervalMs = 500;
 
 /** Serves until the client leaves or a signal arrives; resolves to the exit code. */
 export async function serve({ argv, log }: ServeOptions): Promise<number> {
@@ -45,24 +50,34 @@ export async function serve({ argv, log }: ServeOptions): Promise<number> {
   const runs = createRunService({ config, registry, sessions, environment: childEnvironment });
   // One for the process: a background run outlives the connection (HTTP session) that started it.
   const background = createBackgroundRunService(runs, config);
+  // MCP tasks (2026-07-28 clients that ask for them) are background runs too.
+  const tasks = createTasksExtension(background, {
+    pollIntervalMs: taskPollIntervalMs,
+    ttlMs: defaultBackgroundRetention.retainMs,
+  });
   if (http) {
     try {
       const { serveHttpUntilSignal } = await import('./serve-http.js');
-      return await serveHttpUntilSignal({ config, registry, runs, sessions, background }, log);
+      return await serveHttpUntilSignal(
+        { config, registry, runs, sessions, background, tasks },
+        log,
+      );
     } finally {
       await runs.shutdown();
       await registry.dispose();
     }
   }
-  const server = createAgentServer({ config, registry, runs, sessions, background });
+  const serving = serveStdio(
+    ({ era }) => createAgentServer({ config, registry, runs, sessions, background, tasks, era }),
+    log,
+  );
   try {
-    const serving = await serveStdio(server, log);
     let reason = await serving.closed;
     if (reason === 'stdin closed' && background.running > 0) {
       // The client left, its background runs stay: they end as they would have (a signal
       // still ends them at once); their results are in their run records (docs/background-runs.md).
       log(`stdin closed: waiting for ${background.running} background run(s) to end`);
-      await server.close().catch(() => undefined);
+      await serving.close().catch(() => undefined);
       reason = await Promise.race([
         background.idle().then(() => 'stdin closed'),
         serving.signalled,
@@ -74,6 +89,6 @@ export async function serve({ argv, log }: ServeOptions): Promise<number> {
     // Also on a fatal error: no sub-agent and no warm agent server may outlive us.
     await runs.shutdown();
     await registry.dispose();
-    await server.close().catch(() => undefined);
+    await serving.close().catch(() => undefined);
   }
 }

@@ -1,4 +1,4 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, type ProtocolEra } from '@modelcontextprotocol/server';
 import type { ServerConfig } from '../config/index.js';
 import { readPackageVersion } from '../package-version.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
@@ -7,6 +7,8 @@ import type { ClientStreamLookup } from './progress/client-stream.js';
 import { registerRunRecordResource } from './resources/run-record-resource.js';
 import { createBackgroundRunService } from './tasks/background-run-service.js';
 import type { BackgroundRuns } from './tasks/background-runs.js';
+import { registerTasksMethods, tasksCapabilities } from './tasks/serve-tasks.js';
+import type { TasksExtension } from './tasks/tasks-extension.js';
 import { registerCancelAgentTool } from './tools/cancel-agent-tool.js';
 import { registerListProvidersTool } from './tools/list-providers-tool.js';
 import { registerResumeAgentTool } from './tools/resume-agent-tool.js';
@@ -27,6 +29,13 @@ export interface AgentServerDependencies {
   background?: BackgroundRuns;
   /** Who this connection is (the HTTP bearer token's fingerprint): it sees only its own runs. */
   owner?: string;
+  /** The protocol era this server speaks (the SDK picks it from the client's opening). */
+  era?: ProtocolEra;
+  /**
+   * The process's MCP tasks (over `background`): a 2026-07-28 server offers the Tasks extension
+   * and answers a run_agent / resume_agent call that asks for a task with one.
+   */
+  tasks?: TasksExtension;
 }
 
 const instructions = `subagent-mcp runs other coding agents as sub-agents. Use run_agent to delegate a self-contained task and get the agent's final answer; resume_agent continues that session; list_providers shows what is installed. Runs can take minutes; progress notifications show what the sub-agent is doing. To keep working meanwhile (or fan out several runs), pass background: true and collect each result later with wait_agent (cancel_agent stops one).`;
@@ -36,10 +45,12 @@ const instructions = `subagent-mcp runs other coding agents as sub-agents. Use r
  * cancel_agent and list_providers, and the run records of its runs as resources.
  */
 export function createAgentServer(dependencies: AgentServerDependencies): McpServer {
+  const tasks = dependencies.era === 'modern' ? dependencies.tasks : undefined;
   const server = new McpServer(
     { name: 'subagent-mcp', version: readPackageVersion() },
-    { instructions },
+    { instructions, ...(tasks && { capabilities: tasksCapabilities }) },
   );
+  if (tasks) registerTasksMethods(server, tasks, dependencies.owner);
   const connectionRuns = registerRunRecordResource(server, dependencies.runs);
   const context = {
     ...dependencies,
@@ -47,6 +58,7 @@ export function createAgentServer(dependencies: AgentServerDependencies): McpSer
     background:
       dependencies.background ?? createBackgroundRunService(dependencies.runs, dependencies.config),
     listedRuns: new Set<string>(),
+    tasks,
   };
   registerRunAgentTool(server, context);
   registerResumeAgentTool(server, context);

@@ -30,6 +30,8 @@ const loadedOnlyForHttp = [
   /\/dist\/server\/transports\/http\.js$/,
   /\/@modelcontextprotocol\/sdk\/dist\/esm\/server\/streamableHttp\.js$/,
   /\/node_modules\/@hono\//,
+  /\/node_modules\/hono\//,
+  /\/node_modules\/@modelcontextprotocol\/node\//,
 ];
 
 // Modules a stdio start must not load either: the tools load them with import() on their

@@ -49,9 +49,13 @@ async function start(): Promise<TasksExtension> {
   });
 }
 
-async function pollUntilDone(tasks: TasksExtension, taskId: string): Promise<TaskView> {
+async function pollUntilDone(
+  tasks: TasksExtension,
+  taskId: string,
+  owner?: string,
+): Promise<TaskView> {
   for (;;) {
-    const task = tasks.getTask(taskId);
+    const task = tasks.getTask(taskId, owner);
     if (task.status !== 'working') return task;
     await new Promise((resolve) => setTimeout(resolve, task.pollIntervalMs));
   }
@@ -113,6 +117,20 @@ describe('the Tasks extension over background runs', () => {
     expect(unknown(() => tasks.getTask('nope'))).toBe(invalidParamsCode);
     expect(unknown(() => tasks.updateTask('nope'))).toBe(invalidParamsCode);
     await expect(tasks.cancelTask('nope')).rejects.toMatchObject({ code: invalidParamsCode });
+  });
+});
+
+describe('tasks of different callers (HTTP bearer tokens)', () => {
+  it('are unknown to every caller but the one that created them', async () => {
+    const tasks = await start();
+    const created = await tasks.createTask({ tool: 'run_agent', input: { prompt: 'mine' } }, 'a');
+    expect(() => tasks.getTask(created.taskId, 'b')).toThrow(TaskProtocolError);
+    expect(() => tasks.getTask(created.taskId)).toThrow(TaskProtocolError);
+    await expect(tasks.cancelTask(created.taskId, 'b')).rejects.toMatchObject({
+      code: invalidParamsCode,
+    });
+    const done = await pollUntilDone(tasks, created.taskId, 'a');
+    expect(done.status).toBe('completed');
   });
 });
 

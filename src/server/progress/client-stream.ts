@@ -5,7 +5,7 @@
  * response and a sender waits for it to drain before the next notification.
  */
 import type { Writable } from 'node:stream';
-import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestId } from '@modelcontextprotocol/server';
 
 export type ClientStream = Pick<Writable, 'writableNeedDrain' | 'destroyed' | 'once' | 'off'>;
 

@@ -4,8 +4,12 @@
  * whose session id they can name — ids are random, handed only to the caller of the run — and
  * `resources/list` shows only the runs made on this connection, so it never reveals an id.
  */
-import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ProtocolError,
+  ProtocolErrorCode,
+  ResourceTemplate,
+  type McpServer,
+} from '@modelcontextprotocol/server';
 import type { RunRecordReference, RunService } from '../../runs/index.js';
 
 export const runRecordMimeType = 'application/x-ndjson';
@@ -53,8 +57,8 @@ export function registerRunRecordResource(
       const reference = parseReference(variables);
       const text = reference && (await runs.readRecord(reference));
       if (text === undefined || text === '') {
-        throw new McpError(
-          ErrorCode.InvalidParams,
+        throw new ProtocolError(
+          ProtocolErrorCode.InvalidParams,
           `No run record at ${uri.href}: use a record_uri returned by run_agent or resume_agent (old records are removed when records.maxTotalBytes is reached).`,
         );
       }

@@ -6,7 +6,7 @@
 import type { ServerConfig } from '../../config/index.js';
 import type { RunService } from '../../runs/index.js';
 import type { BackgroundRuns } from './background-runs.js';
-import type { BackgroundRetention } from './run-background-runs.js';
+import type { BackgroundRetention } from './background-runs.js';
 
 export function createBackgroundRunService(
   runs: RunService,

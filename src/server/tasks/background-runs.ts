@@ -4,7 +4,7 @@
  * extension in tasks-extension.ts) and what keeps them (run-background-runs.ts, over the
  * RunService, so a background run keeps every guarantee of a foreground one).
  */
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { AgentEvent } from '../../events/index.js';
 import type { ResumeAgentInput, RunAgentInput, RunRecordReference } from '../../runs/index.js';
 
@@ -71,3 +71,13 @@ export interface BackgroundRuns {
   /** Resolves once no run is running (at once when none is). */
   idle(): Promise<void>;
 }
+
+/** How long and how many ended runs stay readable (their results and views). */
+export interface BackgroundRetention {
+  /** Ended runs kept at most (the oldest go first); default 100. */
+  maxEnded?: number;
+  /** How long an ended run is kept; default one hour. */
+  retainMs?: number;
+}
+
+export const defaultBackgroundRetention = { maxEnded: 100, retainMs: 60 * 60 * 1000 } as const;

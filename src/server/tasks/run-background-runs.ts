@@ -1,28 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { ServerConfig } from '../../config/index.js';
 import { AgentError, toAgentError } from '../../errors/index.js';
 import type { AgentEvent } from '../../events/index.js';
 import type { RunContext, RunOutcome, RunRecordReference, RunService } from '../../runs/index.js';
 import { refusalToToolResult, runOutcomeToToolResult } from '../tools/run-tool-result.js';
-import type {
-  BackgroundCall,
-  BackgroundRunStatus,
-  BackgroundRuns,
-  BackgroundRunView,
-  BackgroundStartOptions,
+import {
+  defaultBackgroundRetention,
+  type BackgroundCall,
+  type BackgroundRetention,
+  type BackgroundRunStatus,
+  type BackgroundRuns,
+  type BackgroundRunView,
+  type BackgroundStartOptions,
 } from './background-runs.js';
 import { createRecentEvents, type RecentEvents } from './recent-events.js';
-
-/** How long and how many ended runs stay readable (their results and views). */
-export interface BackgroundRetention {
-  /** Ended runs kept at most (the oldest go first); default 100. */
-  maxEnded?: number;
-  /** How long an ended run is kept; default one hour. */
-  retainMs?: number;
-}
-
-export const defaultBackgroundRetention = { maxEnded: 100, retainMs: 60 * 60 * 1000 } as const;
 
 interface Entry {
   owner?: string;

@@ -8,7 +8,7 @@
  * returned from the SDK's request handlers (docs/clients.md says how on SDK 2). Tasks live as
  * long as this process; `input_required` never happens (approvals are by policy).
  */
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { BackgroundCall, BackgroundRunStatus, BackgroundRuns } from './background-runs.js';
 
 export const tasksExtensionId = 'io.modelcontextprotocol/tasks';
@@ -52,6 +52,8 @@ export function clientAcceptsTasks(clientCapabilities: unknown): boolean {
 export interface TasksExtensionOptions {
   /** How often clients should poll `tasks/get`. */
   pollIntervalMs: number;
+  /** How long a task stays readable after it was created (the background runs' retention). */
+  ttlMs?: number;
   now?: () => Date;
 }
 
@@ -63,19 +65,25 @@ const taskStatusOf = {
 
 interface TaskEntry {
   runId: string;
+  /** Who created it (the HTTP bearer token's fingerprint); only they can read or cancel it. */
+  owner?: string;
   createdAt: string;
   lastUpdatedAt: string;
   status: TaskStatus;
 }
 
+/**
+ * Every method takes the caller's `owner` (the HTTP bearer token's fingerprint, undefined on
+ * stdio): a task created under one owner is an unknown task to every other.
+ */
 export interface TasksExtension {
   /** Starts the call in the background; the `tools/call` answer, sent once `tasks/get` works. */
-  createTask(call: BackgroundCall): Promise<CreateTaskResult>;
-  getTask(taskId: string): TaskView;
+  createTask(call: BackgroundCall, owner?: string): Promise<CreateTaskResult>;
+  getTask(taskId: string, owner?: string): TaskView;
   /** Asks the run to end; the task shows `cancelled` once it has. */
-  cancelTask(taskId: string): Promise<Record<string, never>>;
+  cancelTask(taskId: string, owner?: string): Promise<Record<string, never>>;
   /** No task of ours asks for input: an acknowledgement for a known task. */
-  updateTask(taskId: string): Record<string, never>;
+  updateTask(taskId: string, owner?: string): Record<string, never>;
 }
 
 export function createTasksExtension(
@@ -85,15 +93,19 @@ export function createTasksExtension(
   const now = () => (options.now ?? (() => new Date()))().toISOString();
   const tasks = new Map<string, TaskEntry>();
 
-  function find(taskId: string): TaskEntry {
+  function find(taskId: string, owner: string | undefined): TaskEntry {
     const entry = tasks.get(taskId);
-    if (!entry) throw new TaskProtocolError(invalidParamsCode, `Unknown task: ${taskId}`);
+    if (!entry || entry.owner !== owner)
+      throw new TaskProtocolError(invalidParamsCode, `Unknown task: ${taskId}`);
     return entry;
   }
 
   function view(taskId: string, entry: TaskEntry): TaskView {
     const status = runs.status(entry.runId);
-    if (!status) throw new TaskProtocolError(invalidParamsCode, `Task has expired: ${taskId}`);
+    if (!status) {
+      tasks.delete(taskId);
+      throw new TaskProtocolError(invalidParamsCode, `Task has expired: ${taskId}`);
+    }
     const next = taskStatusOf[status.state];
     if (next !== entry.status) {
       entry.status = next;
@@ -107,28 +119,35 @@ export function createTasksExtension(
       ...(message && { statusMessage: message }),
       createdAt: entry.createdAt,
       lastUpdatedAt: entry.lastUpdatedAt,
-      ttlMs: null,
+      ttlMs: options.ttlMs ?? null,
       pollIntervalMs: options.pollIntervalMs,
       ...(result && { result }),
     };
   }
 
   return {
-    async createTask(call) {
-      const runId = await runs.start(call);
+    async createTask(call, owner) {
+      const runId = await runs.start(call, { owner });
       const createdAt = now();
-      tasks.set(runId, { runId, createdAt, lastUpdatedAt: createdAt, status: 'working' });
-      return { resultType: 'task', ...view(runId, find(runId)) };
+      const entry = {
+        runId,
+        owner,
+        createdAt,
+        lastUpdatedAt: createdAt,
+        status: 'working' as const,
+      };
+      tasks.set(runId, entry);
+      return { resultType: 'task', ...view(runId, entry) };
     },
-    getTask(taskId) {
-      return view(taskId, find(taskId));
+    getTask(taskId, owner) {
+      return view(taskId, find(taskId, owner));
     },
-    async cancelTask(taskId) {
-      await runs.cancel(find(taskId).runId);
+    async cancelTask(taskId, owner) {
+      await runs.cancel(find(taskId, owner).runId);
       return {};
     },
-    updateTask(taskId) {
-      find(taskId);
+    updateTask(taskId, owner) {
+      find(taskId, owner);
       return {};
     },
   };

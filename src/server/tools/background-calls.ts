@@ -2,10 +2,11 @@
  * What run_agent / resume_agent with `background: true`, wait_agent and cancel_agent do, over
  * the process's background runs (server/tasks). Loaded with the first such call.
  */
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { AgentError } from '../../errors/index.js';
 import type { BackgroundCall, BackgroundRuns } from '../tasks/background-runs.js';
-import { defaultBackgroundRetention } from '../tasks/run-background-runs.js';
+import { defaultBackgroundRetention } from '../tasks/background-runs.js';
+import type { TasksExtension } from '../tasks/tasks-extension.js';
 import { startedToToolResult, stillRunningToToolResult } from './background-tool-results.js';
 import { refusalToToolResult } from './run-tool-result.js';
 import {
@@ -22,6 +23,8 @@ export interface BackgroundToolContext extends RunToolContext {
   owner?: string;
   /** Runs already listed as this connection's resources. */
   listedRuns: Set<string>;
+  /** The process's MCP tasks, when this connection offers them (2026-07-28). */
+  tasks?: TasksExtension;
 }
 
 // A cancelled run ends within the providers' grace periods; past this, cancel_agent answers
@@ -30,26 +33,48 @@ const cancelWaitMs = 45_000;
 
 const retained = `Results stay readable for ${defaultBackgroundRetention.retainMs / 60_000} minutes after a run ends (the latest ${defaultBackgroundRetention.maxEnded} runs).`;
 
+/** A resume of a session whose background run still goes on: refused. */
+function refuseBusySession(
+  context: BackgroundToolContext,
+  call: BackgroundCall,
+): CallToolResult | undefined {
+  if (call.tool !== 'resume_agent') return undefined;
+  const current = context.background.findBySession(call.input.sessionId, context.owner);
+  if (!current || context.background.status(current)?.state !== 'running') return undefined;
+  return refusal(
+    'invalid_input',
+    `Session ${call.input.sessionId} has a background run still going on: collect it with wait_agent (or stop it with cancel_agent) before resuming the session.`,
+  );
+}
+
 export async function startInBackground(
   context: BackgroundToolContext,
   call: BackgroundCall,
   provider: string,
 ): Promise<CallToolResult> {
   const { background, owner } = context;
-  if (call.tool === 'resume_agent') {
-    const current = background.findBySession(call.input.sessionId, owner);
-    if (current && background.status(current)?.state === 'running') {
-      return refusal(
-        'invalid_input',
-        `Session ${call.input.sessionId} has a background run still going on: collect it with wait_agent (or stop it with cancel_agent) before resuming the session.`,
-      );
-    }
-  }
+  const refused = refuseBusySession(context, call);
+  if (refused) return refused;
   const id = await background.start(call, { owner, provider });
   const view = background.view(id);
   // Refused before it ran (bad input, unknown session…): the same answer as a foreground call.
   if (!view?.sessionId) return background.result(id)!;
   return startedToToolResult(view, view.sessionId);
+}
+
+/**
+ * Answers the call with an MCP task (the Tasks extension) instead of its result. A resume of a
+ * session whose background run still goes on is refused as for `background: true`.
+ */
+export async function startAsTask(
+  context: BackgroundToolContext,
+  tasks: TasksExtension,
+  call: BackgroundCall,
+): Promise<CallToolResult> {
+  const refused = refuseBusySession(context, call);
+  if (refused) return refused;
+  // The SDK sends a handler's task answer as it is (`resultType: "task"`), not as a tool result.
+  return (await tasks.createTask(call, context.owner)) as unknown as CallToolResult;
 }
 
 export async function waitForBackgroundRun(
@@ -63,7 +88,7 @@ export async function waitForBackgroundRun(
   const reporter = createReporter(extra, context, background.view(id)?.provider ?? 'session');
   const unwatch = background.watch(id, (event) => reporter?.push(event));
   const timeoutMs = (input.timeout_seconds ?? defaultWaitSeconds) * 1000;
-  const isEnded = await background.settled(id, timeoutMs, extra.signal);
+  const isEnded = await background.settled(id, timeoutMs, extra.mcpReq.signal);
   unwatch();
   await reporter?.close();
   if (reporter) await keepApartFromResult(reporter.lastSentAt);
@@ -93,7 +118,7 @@ export async function cancelBackgroundRun(
     );
   }
   await background.cancel(id);
-  const isEnded = await background.settled(id, cancelWaitMs, extra.signal);
+  const isEnded = await background.settled(id, cancelWaitMs, extra.mcpReq.signal);
   const view = background.view(id);
   if (isEnded && background.result(id)) return background.result(id)!;
   return stillRunningToToolResult(view!, input.session_id);

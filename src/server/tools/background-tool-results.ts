@@ -3,7 +3,7 @@
  * started in the background, and wait_agent's answer while the run goes on. Both keep the
  * run result's shape, with `status: "running"`.
  */
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { BackgroundRunView } from '../tasks/background-runs.js';
 import type { RunResult } from './tool-schemas.js';
 

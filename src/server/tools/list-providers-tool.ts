@@ -1,4 +1,4 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import type { ServerConfig } from '../../config/index.js';
 import type { AgentProvider, ProviderProbe } from '../../providers/agent-provider.js';
 import type { ProviderRegistry } from '../../providers/provider-registry.js';

@@ -1,8 +1,9 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import type { RunService, SessionStore } from '../../runs/index.js';
 import type { BackgroundToolContext } from './background-calls.js';
 import { callRunTool } from './call-run-tool.js';
 import { resumeAgentInputSchema, runResultSchema } from './tool-schemas.js';
+import { checkedToolInput, invalidArgumentsResult } from './checked-tool-input.js';
 
 const description = `Continue an earlier sub-agent session with a new message and wait for the answer.
 Takes the session_id returned by run_agent (or an earlier resume_agent); the provider and working directory come from that session, and the sub-agent remembers the conversation so far.
@@ -18,11 +19,13 @@ export function registerResumeAgentTool(
     {
       title: 'Resume a sub-agent session',
       description,
-      inputSchema: resumeAgentInputSchema,
+      inputSchema: checkedToolInput(resumeAgentInputSchema),
       outputSchema: runResultSchema,
       annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true },
     },
-    async (input, extra) => {
+    async (checked, extra) => {
+      if (!checked.ok) return invalidArgumentsResult('resume_agent', checked.problems);
+      const input = checked.value;
       // Only for the progress prefix; the run service does the authoritative lookup.
       const provider = await sessions
         .get(input.session_id)

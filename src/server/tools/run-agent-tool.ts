@@ -1,8 +1,9 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import type { RunService } from '../../runs/index.js';
 import type { BackgroundToolContext } from './background-calls.js';
 import { callRunTool } from './call-run-tool.js';
 import { runAgentInputSchema, runResultSchema } from './tool-schemas.js';
+import { checkedToolInput, invalidArgumentsResult } from './checked-tool-input.js';
 
 const description = `Delegate a task to another coding agent (a sub-agent: Claude Code, Codex, opencode, Gemini CLI…) and wait for its final answer.
 The sub-agent works on its own in \`cwd\` with its own tools, limited by \`permissions\`; give it a complete, self-contained prompt.
@@ -21,11 +22,13 @@ export function registerRunAgentTool(
     {
       title: 'Run a sub-agent',
       description,
-      inputSchema: runAgentInputSchema,
+      inputSchema: checkedToolInput(runAgentInputSchema),
       outputSchema: runResultSchema,
       annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true },
     },
-    async (input, extra) => {
+    async (checked, extra) => {
+      if (!checked.ok) return invalidArgumentsResult('run_agent', checked.problems);
+      const input = checked.value;
       const call = {
         tool: 'run_agent',
         input: {

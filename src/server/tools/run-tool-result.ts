@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { shortenInput, type AgentError } from '../../errors/index.js';
 import type { RunOutcome } from '../../runs/index.js';
 import { runRecordMimeType, runRecordUri } from '../resources/run-record-resource.js';

@@ -1,9 +1,4 @@
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type {
-  CallToolResult,
-  ServerNotification,
-  ServerRequest,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ServerContext } from '@modelcontextprotocol/server';
 import type { ServerConfig } from '../../config/index.js';
 import { toAgentError } from '../../errors/index.js';
 import type { RunContext, RunOutcome } from '../../runs/index.js';
@@ -12,7 +7,7 @@ import { createProgressReporter, type ProgressReporter } from '../progress/progr
 import type { ConnectionRuns } from '../resources/run-record-resource.js';
 import { refusalToToolResult, runOutcomeToToolResult } from './run-tool-result.js';
 
-export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+export type ToolExtra = ServerContext;
 
 /** What run_agent and resume_agent share on one connection. */
 export interface RunToolContext {
@@ -36,7 +31,7 @@ export async function runWithProgress(
   const reporter = createReporter(extra, context, provider);
   try {
     const outcome = await start({
-      signal: extra.signal,
+      signal: extra.mcpReq.signal,
       onEvent: (event) => reporter?.push(event),
       onQueued: (position) =>
         reporter?.status(`queued: waiting for a free run slot (${position} waiting)`),
@@ -77,19 +72,19 @@ export function createReporter(
   context: RunToolContext,
   provider: string,
 ): (ProgressReporter & { readonly lastSentAt: number }) | undefined {
-  const progressToken = extra._meta?.progressToken;
+  const progressToken = extra.mcpReq._meta?.progressToken;
   if (progressToken === undefined) return undefined;
   let lastSentAt = Number.NEGATIVE_INFINITY;
   const reporter = createProgressReporter({
     provider,
     heartbeatMs: context.config.heartbeatSeconds * 1000,
     send: async (notification) => {
-      await extra.sendNotification({
+      await extra.mcpReq.notify({
         method: 'notifications/progress',
         params: { progressToken, ...notification },
       });
       lastSentAt = performance.now();
-      const stream = context.clientStreams?.(extra.requestId);
+      const stream = context.clientStreams?.(extra.mcpReq.id);
       if (stream) await whenDrained(stream);
     },
   });

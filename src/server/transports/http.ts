@@ -1,21 +1,34 @@
 /**
- * Serves MCP over stateful Streamable HTTP on `/mcp` with node:http: one McpServer and one
- * transport per MCP session (all sharing the caller's RunService), responses as SSE (never JSON
- * mode, which drops progress), and every request checked in this order:
+ * Serves MCP over Streamable HTTP on `/mcp` with node:http, in both protocol eras:
+ * - 2025-era clients (they open with `initialize`) get stateful sessions: one McpServer and
+ *   one transport per MCP session (all sharing the caller's RunService), responses as SSE
+ *   (never JSON mode, which drops progress);
+ * - 2026-07-28 clients (each request carries its protocol version in `_meta`) are served per
+ *   request by the SDK's handler, with no session; what outlives a request (background runs,
+ *   tasks) is found again under the same bearer token.
+ * Every request is checked in this order:
  *   Host / Origin (403) → bearer token (401) → path (404) → method (405) → body size (413)
  *   → session lookup (404 for an unknown session or one created under another token).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import {
+  NodeStreamableHTTPServerTransport,
+  toNodeHandler,
+  toWebRequest,
+} from '@modelcontextprotocol/node';
+import {
+  createMcpHandler,
   isInitializeRequest,
   isJSONRPCRequest,
+  isLegacyRequest,
   SUPPORTED_PROTOCOL_VERSIONS,
+  type AuthInfo,
+  type McpServer,
+  type ProtocolEra,
   type RequestId,
-} from '@modelcontextprotocol/sdk/types.js';
+} from '@modelcontextprotocol/server';
 import type { ClientStreamLookup } from '../progress/client-stream.js';
 import {
   hostForUrl,
@@ -41,7 +54,11 @@ export interface HttpServeOptions {
    * `owner` names the bearer token the session was opened with (its fingerprint, hex), so
    * what outlives a session (background runs) is found again only under the same token.
    */
-  createServer: (session: { clientStreams: ClientStreamLookup; owner: string }) => McpServer;
+  createServer: (session: {
+    clientStreams?: ClientStreamLookup;
+    owner: string;
+    era: ProtocolEra;
+  }) => McpServer;
   log: (line: string) => void;
 }
 
@@ -55,7 +72,7 @@ export interface HttpServing {
 }
 
 interface SessionEntry {
-  transport: StreamableHTTPServerTransport;
+  transport: NodeStreamableHTTPServerTransport;
   server: McpServer;
   tokenFingerprint: Buffer;
   lastSeen: number;
@@ -80,14 +97,26 @@ export async function serveHttp(options: HttpServeOptions): Promise<HttpServing>
     await entry.server.close().catch(() => undefined);
   };
 
-  const openSession = async (presented: Buffer): Promise<StreamableHTTPServerTransport> => {
+  // 2026-07-28 requests: a server per request, told who asks by the token's fingerprint.
+  const modern = createMcpHandler(
+    ({ authInfo }) => options.createServer({ owner: authInfo!.clientId, era: 'modern' }),
+    {
+      legacy: 'reject',
+      maxRequestBodySize: maxBodyBytes,
+      onerror: (error) => options.log(`MCP request failed: ${error.message}`),
+    },
+  );
+  const serveModern = toNodeHandler(modern, { maxRequestBodySize: maxBodyBytes });
+
+  const openSession = async (presented: Buffer): Promise<NodeStreamableHTTPServerTransport> => {
     const responses = new Map<RequestId, ServerResponse>();
     const server = options.createServer({
       clientStreams: (id) => responses.get(id),
       owner: presented.toString('hex'),
+      era: 'legacy',
     });
     let entry: SessionEntry | undefined;
-    const transport = new StreamableHTTPServerTransport({
+    const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       maxRequestBodySize: maxBodyBytes,
       onsessioninitialized: (id) => {
@@ -160,6 +189,11 @@ export async function serveHttp(options: HttpServeOptions): Promise<HttpServing>
       if (isJSONRPCRequest(body)) trackResponse(entry.responses, body.id, response);
       return entry.transport.handleRequest(request, response, body);
     }
+    if (method === 'POST' && !isInitializeRequest(body) && (await isModernRequest(request, body))) {
+      if (closing) return sendError(response, 503, 'Server is shutting down');
+      const auth: AuthInfo = { token: '', clientId: presented.toString('hex'), scopes: [] };
+      return serveModern(Object.assign(request, { auth }), response, body);
+    }
     if (method !== 'POST' || !isInitializeRequest(body)) {
       return sendError(response, 400, 'Bad Request: Mcp-Session-Id header is required');
     }
@@ -221,11 +255,28 @@ export async function serveHttp(options: HttpServeOptions): Promise<HttpServing>
       closing = true;
       clearInterval(sweeper);
       const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
-      await Promise.allSettled([...sessions.keys()].map((id) => closeSession(id)));
+      await Promise.allSettled([
+        ...[...sessions.keys()].map((id) => closeSession(id)),
+        modern.close(),
+      ]);
       listener.closeAllConnections();
       await closed;
     },
   };
+}
+
+/** A request the SDK would serve in the 2026-07-28 era (it names its protocol version in `_meta`). */
+async function isModernRequest(request: IncomingMessage, body: unknown): Promise<boolean> {
+  const webRequest = await toWebRequest(
+    {
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      async *[Symbol.asyncIterator]() {},
+    },
+    body,
+  );
+  return !(await isLegacyRequest(webRequest, body));
 }
 
 function trackResponse(

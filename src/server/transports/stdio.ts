@@ -1,5 +1,8 @@
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServerFactory } from '@modelcontextprotocol/server';
+import {
+  serveStdio as serveStdioEras,
+  StdioServerTransport,
+} from '@modelcontextprotocol/server/stdio';
 import { boundLines, type OversizedLine } from './bounded-lines.js';
 
 export interface StdioServing {
@@ -7,21 +10,24 @@ export interface StdioServing {
   closed: Promise<string>;
   /** Resolves when a termination signal arrived, also after stdin ended. */
   signalled: Promise<string>;
+  /** Closes the connection's MCP server (aborting its tool calls) and the transport. */
+  close(): Promise<void>;
 }
 
 /** Longest message read, in bytes: the SDK's own stdio default (10 MiB). */
 export const maxStdioMessageBytes = 10 * 1024 * 1024;
 
 /**
- * Serves `server` on stdin/stdout. The SDK transport does not notice stdin EOF, so we watch
- * it ourselves, together with SIGTERM/SIGINT, and report why serving ended. A message over
- * `maxStdioMessageBytes` is dropped and answered with a JSON-RPC error (the SDK transport
- * would close the connection on it).
+ * Serves MCP on stdin/stdout in the era the client opens with: `server/discover` gets a
+ * 2026-07-28 server, `initialize` a 2025-era one, each made by `createServer` (the SDK's
+ * `serveStdio` decides). We watch stdin's end ourselves, together with SIGTERM/SIGINT, and
+ * report why serving ended. A message over `maxStdioMessageBytes` is dropped and answered with
+ * a JSON-RPC error (the SDK transport would close the connection on it).
  */
-export async function serveStdio(
-  server: McpServer,
+export function serveStdio(
+  createServer: McpServerFactory,
   log: (line: string) => void = () => undefined,
-): Promise<StdioServing> {
+): StdioServing {
   // While the client is behind, the SDK's send waits for stdout's 'drain' with one listener
   // per message in flight: one per tool call here (progress sends one at a time), so many
   // concurrent calls are no leak.
@@ -32,7 +38,10 @@ export async function serveStdio(
     maxBufferSize: 2 * maxStdioMessageBytes,
   });
   process.stdin.pipe(lines);
-  await server.connect(transport);
+  const connection = serveStdioEras(createServer, {
+    transport,
+    onerror: (error) => log(`MCP connection error: ${error.message}`),
+  });
   const signalled = new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -43,7 +52,7 @@ export async function serveStdio(
     process.stdin.once('close', () => resolve('stdin closed'));
     void signalled.then(resolve);
   });
-  return { closed, signalled };
+  return { closed, signalled, close: () => connection.close() };
 }
 
 function refuseOversized(
