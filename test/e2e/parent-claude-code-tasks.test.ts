@@ -7,21 +7,25 @@
  * - the era: `server/discover` answered, no `initialize`; a task-augmented `tools/call` answered
  *   with a task (`resultType: "task"`, `status: "working"`);
  * - the parent's turn goes on while the task runs: its model gets the "moved to the background"
- *   tool result and ends the turn while `tasks/get` still answers `working`;
+ *   tool result and ends the turn while `tasks/get` still answers `working` and the child is
+ *   still talking to its model;
  * - the result reaches the parent: after `completed`, a new turn whose model request carries the
  *   task's result, and the parent's answer to it in its session transcript;
  * - with `CLAUDE_CODE_DISABLE_MCP_TASKS=1` the same call is answered inline, no task;
- * - nothing is left running afterwards.
+ * - nothing is left running afterwards (the terminal UI, our server, the child agent).
  *
- * SERVER UNDER TEST: scripts/tasks-probe-server.mjs (a hand-written stand-in whose `slow_echo`
- * task completes after PROBE_TASK_MS), because our server does not serve Tasks yet (it needs the
- * SDK 2 migration). `target` below is where our built server goes once it does: `run_agent`
- * with a child whose scripted model answers slowly (`[[mock:slow=<ms>]]`).
+ * Server under test: our built server (`dist/cli.js`) as the parent's `subagents` MCP server;
+ * the parent calls `run_agent` with a claude-code child whose scripted model streams its answer
+ * slowly (`[[mock:slow=<ms>]]`), so the task is still working when the parent's turn has ended.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { waitForNoLeftovers, type ServerLaunch } from '../support/parent-agent-harness.js';
+import {
+  serverLaunch,
+  waitForNoLeftovers,
+  type ServerLaunch,
+} from '../support/parent-agent-harness.js';
 import {
   answerTo,
   startInteractiveClaude,
@@ -31,7 +35,6 @@ import {
 import { callDirectives, type RecordedRequest } from '../support/scripted-model-server/index.js';
 import {
   createAgentTestEnvironment,
-  repositoryRoot,
   type AgentTestEnvironment,
 } from '../support/stdio-server-harness.js';
 
@@ -44,19 +47,18 @@ interface Target {
   args: Record<string, unknown>;
   /** What the task's result says (the child's answer). */
   answer: string;
+  /** The directives of the child's model request, as the model server records them. */
+  childDirective: string;
 }
 
-/** The probe server, its task done 5 s after it started: long after the parent's turn ended. */
+/** run_agent of our server, its claude-code child a few seconds slow (pauses between events). */
 function target(environment: AgentTestEnvironment): Target {
   return {
-    launch: {
-      command: process.execPath,
-      args: [join(repositoryRoot, 'scripts', 'tasks-probe-server.mjs')],
-      env: { ...environment.environment, PROBE_TASK_MS: '5000' },
-    },
-    tool: 'slow_echo',
-    args: { text: 'the child says quince' },
-    answer: 'Echo: the child says quince',
+    launch: serverLaunch(environment),
+    tool: 'run_agent',
+    args: { prompt: 'child says quince [[mock:slow=400]]' },
+    answer: 'Echo: child says quince',
+    childDirective: 'slow=400',
   };
 }
 
@@ -109,7 +111,10 @@ describe('interactive claude-code as the parent of a server with the Tasks exten
     );
     const notified = await claude.waitFor(
       'the model request of the turn the task result started',
-      () => parentRequests(since).find((request) => hasTaskNotification(request, server.answer)),
+      () =>
+        parentRequests(since, server.tool).find((request) =>
+          hasTaskNotification(request, server.answer),
+        ),
       30_000,
     );
     await claude.waitFor('the parent answer in its transcript', () =>
@@ -133,7 +138,7 @@ describe('interactive claude-code as the parent of a server with the Tasks exten
 
     // The turn went on: the model had the "moved to the background" tool result and ended the
     // turn while the task was still working, seen by a later tasks/get.
-    const requests = parentRequests(since);
+    const requests = parentRequests(since, server.tool);
     const backgrounded = requests.find((request) =>
       lastToolResult(request).includes(movedToBackground),
     );
@@ -144,6 +149,11 @@ describe('interactive claude-code as the parent of a server with the Tasks exten
       (line) => taskStatus(line) === 'working' && line.at > backgrounded!.receivedAt,
     );
     expect(stillWorking.length).toBeGreaterThan(0);
+    // The child ran meanwhile: its slow model request came in before `completed`.
+    const child = environment.model.requests.find(
+      (request) => request.receivedAt >= since && request.directive === server.childDirective,
+    );
+    expect(child?.receivedAt).toBeLessThan(completed.at);
 
     // The result reached the parent: a new turn after `completed`, and the parent's answer.
     const taskResult = (completed.message['result'] as { result?: unknown }).result;
@@ -161,7 +171,9 @@ describe('interactive claude-code as the parent of a server with the Tasks exten
     const call = await claude.waitFor('tools/call', () => toolCall(traffic(), server.tool));
     const answer = await claude.waitFor('tools/call answer', () => answerTo(traffic(), call.id));
     const acknowledged = await claude.waitFor('the model request with the tool result', () =>
-      parentRequests(since).find((request) => lastToolResult(request).includes(server.answer)),
+      parentRequests(since, server.tool).find((request) =>
+        lastToolResult(request).includes(server.answer),
+      ),
     );
 
     expect(call.meta['io.modelcontextprotocol/protocolVersion']).toBe('2026-07-28');
@@ -210,11 +222,15 @@ function taskStatus(line: TrafficLine): unknown {
   return (line.message['result'] as { status?: unknown } | undefined)?.status;
 }
 
-/** The parent's main-turn requests (with tools; side requests have none) since `since`. */
-function parentRequests(since: number): RecordedRequest[] {
+/**
+ * The parent's main-turn requests since `since`: those offering our tool (side requests offer
+ * no tools; the child's requests, to the same model server, do not offer ours).
+ */
+function parentRequests(since: number, tool: string): RecordedRequest[] {
   return environment.model.requests.filter((request) => {
-    const body = request.body as { tools?: unknown[] } | undefined;
-    return request.receivedAt >= since && (body?.tools?.length ?? 0) > 0;
+    const body = request.body as { tools?: { name?: unknown }[] } | undefined;
+    const offered = (body?.tools ?? []).map((offer) => offer.name);
+    return request.receivedAt >= since && offered.includes(`mcp__subagents__${tool}`);
   });
 }
 
