@@ -129,7 +129,7 @@ describe('MCP Tasks over stdio (2026-07-28)', () => {
 });
 
 describe('MCP Tasks over HTTP (2026-07-28, no session)', () => {
-  it('collects a task from a later request with the same token; a wrong token gets nothing', async () => {
+  it('collects a task from a later request with the same token (a wrong token gets nothing); answers inline with progress without the extension', async () => {
     const server = await startHttpServer(environment);
     try {
       const owner = modernHttpClient(server.url, testHttpToken);
@@ -144,6 +144,23 @@ describe('MCP Tasks over HTTP (2026-07-28, no session)', () => {
       const task = await pollTask(modernHttpClient(server.url, testHttpToken), taskId);
       expect(task.status).toBe('completed');
       expect(textOf(task)).toContain('Echo: Task over HTTP for codex');
+      // Without the extension: answered inline, progress on the call's own event stream.
+      const inline = modernHttpClient(server.url, testHttpToken, { tasks: false });
+      const answer = await inline.request('tools/call', {
+        name: 'run_agent',
+        arguments: { provider: 'claude-code', model: 'mock-model', prompt: 'Inline over HTTP' },
+        _meta: { progressToken: 'http-inline' },
+      });
+      expect(answer.result).toMatchObject({
+        structuredContent: { status: 'completed', text: 'Echo: Inline over HTTP' },
+      });
+      const progress = inline.notifications.filter(
+        (message) => message.method === 'notifications/progress',
+      );
+      expect(progress.length).toBeGreaterThan(0);
+      expect(progress.every((message) => message.params?.progressToken === 'http-inline')).toBe(
+        true,
+      );
     } finally {
       expect(await server.stop()).toBe(0);
     }

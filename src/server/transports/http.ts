@@ -10,6 +10,7 @@
  *   Host / Origin (403) → bearer token (401) → path (404) → method (405) → body size (413)
  *   → session lookup (404 for an unknown session or one created under another token).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -97,9 +98,18 @@ export async function serveHttp(options: HttpServeOptions): Promise<HttpServing>
     await entry.server.close().catch(() => undefined);
   };
 
-  // 2026-07-28 requests: a server per request, told who asks by the token's fingerprint.
+  // 2026-07-28 requests: a server per request, told who asks by the token's fingerprint and
+  // lent the request's HTTP response (its only stream), found through the request's context.
+  const modernResponse = new AsyncLocalStorage<ServerResponse>();
   const modern = createMcpHandler(
-    ({ authInfo }) => options.createServer({ owner: authInfo!.clientId, era: 'modern' }),
+    ({ authInfo }) => {
+      const response = modernResponse.getStore();
+      return options.createServer({
+        owner: authInfo!.clientId,
+        era: 'modern',
+        ...(response && { clientStreams: () => response }),
+      });
+    },
     {
       legacy: 'reject',
       maxRequestBodySize: maxBodyBytes,
@@ -192,7 +202,9 @@ export async function serveHttp(options: HttpServeOptions): Promise<HttpServing>
     if (method === 'POST' && !isInitializeRequest(body) && (await isModernRequest(request, body))) {
       if (closing) return sendError(response, 503, 'Server is shutting down');
       const auth: AuthInfo = { token: '', clientId: presented.toString('hex'), scopes: [] };
-      return serveModern(Object.assign(request, { auth }), response, body);
+      return modernResponse.run(response, () =>
+        serveModern(Object.assign(request, { auth }), response, body),
+      );
     }
     if (method !== 'POST' || !isInitializeRequest(body)) {
       return sendError(response, 400, 'Bad Request: Mcp-Session-Id header is required');
