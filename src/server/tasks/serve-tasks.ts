@@ -11,8 +11,12 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { clientAcceptsTasks, TaskProtocolError, tasksExtensionId } from './tasks-extension.js';
-import type { TasksExtension } from './tasks-extension.js';
+import {
+  clientAcceptsTasks,
+  TaskProtocolError,
+  tasksExtensionId,
+  type TasksExtension,
+} from './tasks-extension.js';
 
 /** The capabilities a 2026-07-28 server declares to offer tasks. */
 export const tasksCapabilities = { extensions: { [tasksExtensionId]: {} } };
@@ -43,9 +47,7 @@ function letTaskAnswersThrough(server: McpServer): void {
 }
 
 function isTaskAnswer(result: unknown): boolean {
-  return typeof result === 'object' && result !== null && 'resultType' in result
-    ? result.resultType === 'task'
-    : false;
+  return (result as { resultType?: unknown } | undefined)?.resultType === 'task';
 }
 
 export function registerTasksMethods(
