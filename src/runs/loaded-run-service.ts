@@ -61,15 +61,20 @@ export function createLoadedRunService(options: RunServiceOptions): RunService {
     return sessionLock.run(sessionId, signal, async () => {
       const release = await limiter.acquire(signal, context.onQueued);
       const previousRuns = prepared.session?.runs ?? 0;
-      const recording = await records.begin(sessionId, previousRuns);
+      // The record's file is made while the agent starts: its first event waits for it, the
+      // agent's start does not (on a warm agent process the file system is the slower part).
+      const recordingStarted = records.begin(sessionId, previousRuns);
       const createdAt = prepared.session?.createdAt ?? new Date().toISOString();
-      const record = (nativeSessionId: string, model: string | undefined): SessionRecord => ({
+      const record = async (
+        nativeSessionId: string,
+        model: string | undefined,
+      ): Promise<SessionRecord> => ({
         id: sessionId,
         provider: provider.id,
         cwd: prepared.cwd,
         nativeSessionId,
         model,
-        runs: recording?.runNumber ?? previousRuns,
+        runs: (await recordingStarted)?.runNumber ?? previousRuns,
         createdAt,
         updatedAt: new Date().toISOString(),
       });
@@ -88,15 +93,17 @@ export function createLoadedRunService(options: RunServiceOptions): RunService {
           resumeNativeSessionId: prepared.session?.nativeSessionId,
           environment: { ...options.environment, [depthEnvironmentVariable]: String(depth + 1) },
         },
-        onEvent: (event) => {
-          recording?.write(event);
+        onEvent: async (event) => {
+          (await recordingStarted)?.write(event);
           return context.onEvent(event);
         },
-        onSessionStarted: (nativeSessionId, model) => sessions.save(record(nativeSessionId, model)),
+        onSessionStarted: async (nativeSessionId, model) =>
+          sessions.save(await record(nativeSessionId, model)),
       }).then(async (outcome) => {
+        const recording = await recordingStarted;
         // The record is whole before the caller is handed its link.
-        if (await recording?.finish(runEndOfOutcome(outcome))) {
-          outcome.record = { sessionId, runNumber: recording!.runNumber };
+        if (recording && (await recording.finish(runEndOfOutcome(outcome)))) {
+          outcome.record = { sessionId, runNumber: recording.runNumber };
         }
         return outcome;
       });
@@ -104,7 +111,7 @@ export function createLoadedRunService(options: RunServiceOptions): RunService {
       try {
         const outcome = await running;
         if (outcome.nativeSessionId)
-          await sessions.save(record(outcome.nativeSessionId, outcome.model));
+          await sessions.save(await record(outcome.nativeSessionId, outcome.model));
         return outcome;
       } finally {
         active.delete(running);
