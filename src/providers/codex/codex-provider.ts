@@ -117,7 +117,7 @@ async function* runCodex(
       resumeThreadId: request.resumeNativeSessionId,
     });
     const threadResult = codexThreadResultSchema.parse(
-      await channel.request(thread.method, thread.params, { timeoutMs: threadTimeoutMs }),
+      await lease.startThread(thread.method, thread.params, { timeoutMs: threadTimeoutMs }),
     );
     session.threadId = threadResult.thread.id;
     await runStartWasTaken;
