@@ -102,7 +102,9 @@ export function createLoadedRunService(options: RunServiceOptions): RunService {
       }).then(async (outcome) => {
         const recording = await recordingStarted;
         // The record is whole before the caller is handed its link.
-        if (recording && (await recording.finish(runEndOfOutcome(outcome)))) {
+        const end = runEndOfOutcome(outcome);
+        // Removing old records walks the state directory: the result does not wait for it.
+        if (recording && (await recording.finish(end, { isPruneAwaited: false }))) {
           outcome.record = { sessionId, runNumber: recording.runNumber };
         }
         return outcome;
