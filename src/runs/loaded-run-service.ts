@@ -14,7 +14,7 @@ import {
   depthEnvironmentVariable,
   readNestingDepth,
 } from './nesting-depth.js';
-import { createRunRecordStore } from './records/index.js';
+import { createPendingRunRecord, createRunRecordStore } from './records/index.js';
 import { resolveAllowedCwd } from './resolve-cwd.js';
 import { runEndOfOutcome, type RunOutcome } from './run-outcome.js';
 import type { RunContext, RunService, RunServiceOptions } from './run-service.js';
@@ -61,15 +61,21 @@ export function createLoadedRunService(options: RunServiceOptions): RunService {
     return sessionLock.run(sessionId, signal, async () => {
       const release = await limiter.acquire(signal, context.onQueued);
       const previousRuns = prepared.session?.runs ?? 0;
-      const recording = await records.begin(sessionId, previousRuns);
+      // The record's file is made while the agent starts (on a warm agent process the file
+      // system is the slower part); the events before it exists wait in memory.
+      const recording = createPendingRunRecord(records.begin(sessionId, previousRuns));
       const createdAt = prepared.session?.createdAt ?? new Date().toISOString();
-      const record = (nativeSessionId: string, model: string | undefined): SessionRecord => ({
+      const record = (
+        nativeSessionId: string,
+        model: string | undefined,
+        runs: number,
+      ): SessionRecord => ({
         id: sessionId,
         provider: provider.id,
         cwd: prepared.cwd,
         nativeSessionId,
         model,
-        runs: recording?.runNumber ?? previousRuns,
+        runs,
         createdAt,
         updatedAt: new Date().toISOString(),
       });
@@ -89,22 +95,29 @@ export function createLoadedRunService(options: RunServiceOptions): RunService {
           environment: { ...options.environment, [depthEnvironmentVariable]: String(depth + 1) },
         },
         onEvent: (event) => {
-          recording?.write(event);
+          recording.write(event);
           return context.onEvent(event);
         },
-        onSessionStarted: (nativeSessionId, model) => sessions.save(record(nativeSessionId, model)),
+        // Recorded with the runs before this one: this run's number is known at its end.
+        onSessionStarted: (nativeSessionId, model) =>
+          sessions.save(record(nativeSessionId, model, previousRuns)),
       }).then(async (outcome) => {
+        const begun = await recording.begun;
         // The record is whole before the caller is handed its link.
-        if (await recording?.finish(runEndOfOutcome(outcome))) {
-          outcome.record = { sessionId, runNumber: recording!.runNumber };
+        const end = runEndOfOutcome(outcome);
+        // Removing old records walks the state directory: the result does not wait for it.
+        if (begun && (await begun.finish(end, { isPruneAwaited: false }))) {
+          outcome.record = { sessionId, runNumber: begun.runNumber };
         }
         return outcome;
       });
       active.add(running);
       try {
         const outcome = await running;
-        if (outcome.nativeSessionId)
-          await sessions.save(record(outcome.nativeSessionId, outcome.model));
+        if (outcome.nativeSessionId) {
+          const runs = (await recording.begun)?.runNumber ?? previousRuns;
+          await sessions.save(record(outcome.nativeSessionId, outcome.model, runs));
+        }
         return outcome;
       } finally {
         active.delete(running);

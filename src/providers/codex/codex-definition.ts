@@ -16,7 +16,7 @@ export const codexDefinition = defineProvider({
   capabilities: { resume: true, cancel: true, permissions: true, streamingText: true },
   settingsSchema: codexSettingsSchema,
   // One app-server serves every thread of an environment. A run cancelled or timed out retires
-  // its server, so an abort still leaves no process; an idle one costs ~? MiB (README).
+  // its server, so an abort still leaves no process; an idle one holds ~139 MiB (README).
   warm: { maxProcesses: 2, idleSeconds: 300 },
   load: async () => (await import('./codex-provider.js')).createCodexProvider,
 });

@@ -5,15 +5,19 @@ import { requireBinary } from '../kit/binary-discovery.js';
 import { whenAborted } from '../kit/when-aborted.js';
 import { describeInstance, type ProviderIdentity } from '../provider-definition.js';
 import { noWarmProcesses, type ProviderContext } from '../warm-settings.js';
-import { answerCodexServerRequest } from './codex-approvals.js';
 import { buildCodexArgs, buildCodexThreadRequest, buildCodexTurnParams } from './codex-args.js';
 import { codexBinary } from './codex-binary.js';
-import { createCodexDecoder } from './codex-decoder.js';
 import { codexDefinition, type CodexSettings } from './codex-definition.js';
 import { buildCodexEnvironment } from './codex-environment.js';
 import { probeCodex } from './codex-probe.js';
+import type * as CodexRunModuleExports from './codex-run-modules.js';
 import { createCodexServerPool, type CodexServerPool } from './codex-server-pool.js';
-import { codexThreadResultSchema, codexTurnResultSchema } from './codex-wire.js';
+
+type CodexRunModules = typeof CodexRunModuleExports;
+let runModules: CodexRunModules | undefined;
+let runModulesLoading: Promise<CodexRunModules> | undefined;
+const loadRunModules = (): Promise<CodexRunModules> =>
+  (runModulesLoading ??= import('./codex-run-modules.js').then((loaded) => (runModules = loaded)));
 
 // turn/interrupt is answered in ~10 ms and turn/completed follows within ~20 ms.
 const interruptGraceMs = 2000;
@@ -40,7 +44,12 @@ export function createCodexProvider(
   const approvals = settings.approvals ?? 'decline';
   const servers = createCodexServerPool({
     warm: context.warm,
-    answer: (serverRequest) => answerCodexServerRequest(serverRequest, approvals),
+    // Server requests come from a thread, and a run loads these before it starts one; a reply
+    // that throws is sent as an error.
+    answer: (serverRequest) => {
+      if (runModules === undefined) throw new Error('The codex run modules are not loaded.');
+      return runModules.answerCodexServerRequest(serverRequest, approvals);
+    },
   });
   return {
     ...describeInstance(codexDefinition, identity),
@@ -62,6 +71,10 @@ async function* runCodex(
   const environment = buildCodexEnvironment(request.environment, settings.env, request.cwd);
   const binary = requireBinary(codexBinary, { configuredBinary: settings.binary, environment });
 
+  // Loads while the app-server is spawned (and, on a first run, boots).
+  const loading = loadRunModules();
+  // Awaited below, unless the acquire fails first.
+  loading.catch(() => undefined);
   const lease = await servers.acquire({
     binary,
     args: buildCodexArgs(settings.extraArgs),
@@ -69,6 +82,14 @@ async function* runCodex(
     env: environment,
   });
   const { server, channel } = lease;
+  let modules: CodexRunModules;
+  try {
+    modules = await loading;
+  } catch (error) {
+    await lease.release({ retire: true });
+    throw error;
+  }
+  const { createCodexDecoder, codexThreadResultSchema, codexTurnResultSchema } = modules;
   const decoder = createCodexDecoder({ cwd: request.cwd, provider: providerId });
   const session: { threadId?: string; turnId?: string } = {};
   let aborted: { reason: unknown } | undefined;
@@ -117,7 +138,7 @@ async function* runCodex(
       resumeThreadId: request.resumeNativeSessionId,
     });
     const threadResult = codexThreadResultSchema.parse(
-      await channel.request(thread.method, thread.params, { timeoutMs: threadTimeoutMs }),
+      await lease.startThread(thread.method, thread.params, { timeoutMs: threadTimeoutMs }),
     );
     session.threadId = threadResult.thread.id;
     await runStartWasTaken;

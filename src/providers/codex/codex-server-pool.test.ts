@@ -16,7 +16,11 @@ import {
   type ScriptedModelServer,
 } from '../../../test/support/scripted-model-server/index.js';
 import type { ProviderRunRequest } from '../agent-provider.js';
+import type { Permissions } from '../../events/index.js';
+import { buildCodexArgs, buildCodexThreadRequest } from './codex-args.js';
 import { findCodexBinary } from './codex-binary.js';
+import { buildCodexEnvironment } from './codex-environment.js';
+import { codexThreadResultSchema } from './codex-wire.js';
 import { createCodexProvider } from './codex-provider.js';
 import { codexDefinition } from './codex-definition.js';
 
@@ -132,6 +136,57 @@ describe('the codex app-server pool', () => {
     await expect(collectProviderRun(provider, request('Too late'))).rejects.toMatchObject({
       code: 'shutting_down',
     });
+  });
+
+  it('hands a run the spare thread the previous run left, and starts its own when they differ', async () => {
+    const provider = createCodexProvider({}, codexDefinition, {
+      warm: { maxProcesses: 1, idleSeconds: 300 },
+    });
+    const cwd = join(folder, 'one');
+    const spec = {
+      binary: findCodexBinary({ environment: process.env })!,
+      args: buildCodexArgs(),
+      cwd,
+      env: buildCodexEnvironment(environment, undefined, cwd),
+    };
+    /** A run's thread/start on the warm server: the thread it got. */
+    const startThread = async (permissions: Permissions) => {
+      const lease = await provider.servers.acquire(spec);
+      try {
+        await lease.ready;
+        const { params } = buildCodexThreadRequest({ cwd, permissions });
+        const answer = await lease.startThread('thread/start', params, { timeoutMs: 10_000 });
+        return codexThreadResultSchema.parse(answer).thread.id;
+      } finally {
+        await lease.release();
+      }
+    };
+    /** The threads the warm server has loaded, asked by a lease that starts none. */
+    const loadedThreads = async () => {
+      const lease = await provider.servers.acquire(spec);
+      try {
+        const answer = await lease.channel.request('thread/loaded/list', {});
+        return (answer as { data: string[] }).data;
+      } finally {
+        await lease.release();
+      }
+    };
+    try {
+      const first = await startThread('workspace-write');
+      // The spare, started when the first run left.
+      await expect
+        .poll(async () => (await loadedThreads()).filter((id) => id !== first), { timeout: 5000 })
+        .toHaveLength(1);
+      const loadedBefore = await loadedThreads();
+      const second = await startThread('workspace-write');
+      expect(second).not.toBe(first);
+      expect(loadedBefore).toContain(second);
+      const loadedAfter = await loadedThreads();
+      const readOnly = await startThread('read-only');
+      expect(loadedAfter).not.toContain(readOnly);
+    } finally {
+      await provider.dispose();
+    }
   });
 
   it('starts an app-server per run and keeps none with maxProcesses 0', async () => {

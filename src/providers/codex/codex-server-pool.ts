@@ -7,6 +7,7 @@
  * no new run goes to it, and it stops when its last run has left — so an aborted run still leaves
  * no process. Not warm, or past `maxProcesses` with every kept server busy, a run gets a server
  * of its own, stopped when it leaves: the per-run process of before.
+ * A kept server also keeps a spare thread for the next run (codex-spare-thread.ts).
  */
 import { createHash } from 'node:crypto';
 import { AgentError } from '../../errors/index.js';
@@ -16,12 +17,19 @@ import type { CodexServerReply, CodexServerRequest } from './codex-app-server-cl
 import { startCodexAppServer, type CodexAppServer } from './codex-app-server-process.js';
 import { buildCodexInitializeParams } from './codex-args.js';
 import {
+  createCodexSpareThread,
+  type CodexSpareThread,
+  type CodexThreadStart,
+} from './codex-spare-thread.js';
+import {
   createCodexThreadRouter,
   type CodexThreadChannel,
   type CodexThreadRouter,
 } from './codex-thread-router.js';
 
 const initializeTimeoutMs = 30_000;
+// A run within this of the previous one takes the thread started ahead for it.
+const spareThreadMaxAgeMs = 10_000;
 // A thread's notifications stop once the run has left it; the answer is not waited for long.
 const unsubscribeTimeoutMs = 2000;
 
@@ -38,6 +46,11 @@ export interface CodexServerLease {
   readonly channel: CodexThreadChannel;
   /** `initialize` answered (once per server); rejects with the AgentError it failed with. */
   readonly ready: Promise<void>;
+  /**
+   * The run's thread request, answered: a `thread/start` by the server's spare thread when its
+   * parameters are the same, else sent on the run's channel now.
+   */
+  startThread(method: string, params: unknown, options: { timeoutMs: number }): Promise<unknown>;
   /**
    * The run leaves: its channel closes; with `retire`, no new run goes to the server. Resolves
    * `true` when the server was stopped (it was the run's own, or retired and now unused) or had
@@ -69,6 +82,7 @@ interface StartedServer {
   server: CodexAppServer;
   router: CodexThreadRouter;
   ready: Promise<void>;
+  spare: CodexSpareThread;
 }
 
 export function createCodexServerPool(options: {
@@ -84,6 +98,7 @@ export function createCodexServerPool(options: {
     clearTimeout(pooled.idleTimer);
     forget(pooled);
     const started = await pooled.starting.catch(() => undefined);
+    started?.spare.drop();
     await started?.server.shutdown();
     live.delete(pooled);
   };
@@ -99,6 +114,11 @@ export function createCodexServerPool(options: {
       retired: !keep,
       starting: startCodexAppServer({ ...spec, answer }).then((server) => {
         const router = createCodexThreadRouter(server.client);
+        const spare = createCodexSpareThread({
+          router,
+          unsubscribe: (threadIds) => unsubscribe(server, threadIds),
+          maxAgeMs: spareThreadMaxAgeMs,
+        });
         const ready = initialize(server);
         // A server that cannot initialize serves no later run.
         ready.catch(() => retire(pooled));
@@ -107,7 +127,7 @@ export function createCodexServerPool(options: {
           clearTimeout(pooled.idleTimer);
           live.delete(pooled);
         });
-        pooled.started = { server, router, ready };
+        pooled.started = { server, router, ready, spare };
         return pooled.started;
       }),
     };
@@ -144,10 +164,16 @@ export function createCodexServerPool(options: {
   const lease = (pooled: PooledServer, started: StartedServer): CodexServerLease => {
     const channel = started.router.open();
     let released: Promise<boolean> | undefined;
+    let newThread: CodexThreadStart | undefined;
     return {
       server: started.server,
       channel,
       ready: started.ready,
+      startThread(method, params, options) {
+        if (method !== 'thread/start') return channel.request(method, params, options);
+        newThread = { params, options };
+        return started.spare.take(params, channel) ?? channel.request(method, params, options);
+      },
       release(releaseOptions = {}) {
         released ??= (async () => {
           const threadIds = channel.threadIds;
@@ -157,9 +183,10 @@ export function createCodexServerPool(options: {
             pooled.retired = true;
             forget(pooled);
           } else if (!pooled.retired) {
-            unsubscribe(started, threadIds);
+            unsubscribe(started.server, threadIds);
           }
           if (channel.serverEnded || started.server.client.isClosed) return true;
+          if (!pooled.retired && newThread !== undefined) started.spare.prepare(newThread);
           if (pooled.leases > 0) return false;
           if (pooled.retired) {
             await stop(pooled);
@@ -212,9 +239,9 @@ async function initialize(server: CodexAppServer): Promise<void> {
 }
 
 /** Stops the server's notifications of threads no run uses any more (best effort). */
-function unsubscribe(started: StartedServer, threadIds: readonly string[]): void {
+function unsubscribe(server: CodexAppServer, threadIds: readonly string[]): void {
   for (const threadId of threadIds) {
-    started.server.client
+    server.client
       .request('thread/unsubscribe', { threadId }, { timeoutMs: unsubscribeTimeoutMs })
       .catch(() => undefined);
   }

@@ -109,6 +109,69 @@ describe('createCodexThreadRouter', () => {
     for (const request of unanswered) await expect(request).rejects.toThrow(/ended/);
   });
 
+  it("hands a held channel's request, response and thread to a run as if the run had sent it", async () => {
+    const { router, receive, end } = createRouted();
+    const held = router.open({ held: true });
+    const bystander = router.open();
+    const bystanderLines = linesOf(bystander);
+    const answered = held.request('thread/start', { cwd: '/w' });
+    receive({ method: 'thread/started', params: { thread: { id: 'S' } } });
+    receive({ id: 0, result: { thread: { id: 'S' } } });
+    await answered;
+    // Lines of no thread are the runs' only, not the held channel's.
+    receive({ method: 'configWarning', params: { summary: 'for the runs' } });
+    receive({ method: 'thread/status/changed', params: { threadId: 'S' } });
+    await settle();
+    expect(router.openChannels).toBe(1);
+
+    const run = router.open();
+    const runLines = linesOf(run);
+    expect(held.handOver(run)).toBe(true);
+    // Once only, and never from a run's own channel.
+    expect(held.handOver(run)).toBe(false);
+    expect(run.handOver(bystander)).toBe(false);
+    const turn = run.request('turn/start', { threadId: 'S' });
+    receive({ id: 1, result: { turn: { id: 'T' } } });
+    await turn;
+    receive({ method: 'turn/completed', params: { threadId: 'S' } });
+    await settle();
+    run.close();
+    bystander.close();
+    expect(await runLines).toEqual([
+      'sent thread/start',
+      'received thread/started',
+      'received response 0',
+      'received thread/status/changed S',
+      'sent turn/start S',
+      'received response 1',
+      'received turn/completed S',
+    ]);
+    expect(await bystanderLines).toEqual(['received configWarning']);
+    expect(run.threadIds).toEqual(['S']);
+    end();
+  });
+
+  it('gives the response to the run when the held request is answered after the hand-over', async () => {
+    const { router, receive, end } = createRouted();
+    const held = router.open({ held: true });
+    const answered = held.request('thread/start', { cwd: '/w' });
+    await settle();
+    const run = router.open();
+    const runLines = linesOf(run);
+    expect(held.handOver(run)).toBe(true);
+    receive({ id: 0, result: { thread: { id: 'S' } } });
+    receive({ method: 'thread/started', params: { thread: { id: 'S' } } });
+    await answered;
+    await settle();
+    run.close();
+    expect(await runLines).toEqual([
+      'sent thread/start',
+      'received response 0',
+      'received thread/started',
+    ]);
+    end();
+  });
+
   it('ends every run when the server output ends, and a run opened later at once', async () => {
     const { router, receiveText, end } = createRouted();
     const open = router.open();

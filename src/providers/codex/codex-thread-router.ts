@@ -6,7 +6,9 @@
  * nothing of another run. Lines of no thread (a warning, a line that is not JSON) go to every
  * run. Owning a thread: `thread/resume` and `turn/start` name it when sent, a `thread/start`
  * response names the new one; notifications of a thread nobody owns yet wait for that response,
- * those of a thread its run has left are dropped.
+ * those of a thread its run has left are dropped. A held channel (a thread started ahead of the
+ * run that will use it) gets no broadcast and keeps its lines until `handOver` gives them, its
+ * requests and its threads to a run's channel, as if that run had sent its requests.
  */
 import { createAsyncQueue, type AsyncQueue } from '../kit/async-queue.js';
 import type {
@@ -27,18 +29,28 @@ export interface CodexThreadChannel {
   readonly threadIds: readonly string[];
   /** Stops routing to this run and frees its threads. Idempotent. */
   close(): void;
+  /**
+   * A held channel's lines so far, its requests' responses to come and its threads become
+   * `to`'s, and this one closes. False (nothing moved) when either is closed or not a held one.
+   */
+  handOver(to: CodexThreadChannel): boolean;
 }
 
 export interface CodexThreadRouter {
-  /** A channel for a new run; one already ended when the server's output has. */
-  open(): CodexThreadChannel;
-  /** Runs with an open channel. */
+  /**
+   * A channel for a new run; one already ended when the server's output has. `held`: for
+   * requests made ahead of the run (see `handOver`): no broadcast, its lines kept, not read.
+   */
+  open(options?: { held?: boolean }): CodexThreadChannel;
+  /** Runs with an open channel (held channels are not counted). */
   readonly openChannels: number;
 }
 
 interface ChannelState {
   tag: string;
   queue: AsyncQueue<CodexTranscriptEntry>;
+  /** A held channel's lines (it has no reader); undefined for a run's. */
+  kept?: CodexTranscriptEntry[];
   threadIds: Set<string>;
   isOpen: boolean;
   serverEnded: boolean;
@@ -63,10 +75,12 @@ export function createCodexThreadRouter(client: CodexAppServerClient): CodexThre
   let hasEnded = false;
 
   const deliver = (channel: ChannelState, entry: CodexTranscriptEntry): void => {
-    if (channel.isOpen) channel.queue.push(entry);
+    if (!channel.isOpen) return;
+    if (channel.kept) channel.kept.push(entry);
+    else channel.queue.push(entry);
   };
   const broadcast = (entry: CodexTranscriptEntry): ChannelState[] => {
-    const open = [...channels.values()];
+    const open = [...channels.values()].filter((channel) => !channel.kept);
     for (const channel of open) deliver(channel, entry);
     return open;
   };
@@ -161,6 +175,18 @@ export function createCodexThreadRouter(client: CodexAppServerClient): CodexThre
     channels.clear();
   };
 
+  const handOver = (from: ChannelState, to: ChannelState): boolean => {
+    if (!from.kept || !from.isOpen || to.kept || !to.isOpen) return false;
+    const kept = from.kept;
+    const threadIds = [...from.threadIds];
+    from.isOpen = false;
+    channels.delete(from.tag);
+    for (const entry of kept) deliver(to, entry);
+    for (const [key, owner] of ourRequests) if (owner === from) ourRequests.set(key, to);
+    for (const threadId of threadIds) claim(threadId, to);
+    return true;
+  };
+
   void (async () => {
     try {
       for await (const entry of client.transcript()) route(entry);
@@ -169,18 +195,21 @@ export function createCodexThreadRouter(client: CodexAppServerClient): CodexThre
     }
   })();
 
+  const states = new WeakMap<CodexThreadChannel, ChannelState>();
+
   return {
-    open() {
+    open(options = {}) {
       const state: ChannelState = {
         tag: `run-${nextTag++}`,
         queue: createAsyncQueue<CodexTranscriptEntry>(),
+        ...(options.held ? { kept: [] } : {}),
         threadIds: new Set(),
         isOpen: !hasEnded,
         serverEnded: hasEnded,
       };
       if (hasEnded) state.queue.end();
       else channels.set(state.tag, state);
-      return {
+      const channel: CodexThreadChannel = {
         entries: state.queue,
         request: (method, params, options = {}) =>
           client.request(method, params, { ...options, tag: state.tag }),
@@ -202,10 +231,16 @@ export function createCodexThreadRouter(client: CodexAppServerClient): CodexThre
           }
           state.queue.end();
         },
+        handOver(to) {
+          const target = states.get(to);
+          return target !== undefined && handOver(state, target);
+        },
       };
+      states.set(channel, state);
+      return channel;
     },
     get openChannels() {
-      return channels.size;
+      return [...channels.values()].filter((channel) => !channel.kept).length;
     },
   };
 }

@@ -1,1 +1,2 @@
 export * from './run-record-store.js';
+export * from './pending-run-record.js';

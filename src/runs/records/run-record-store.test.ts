@@ -110,4 +110,24 @@ describe('run record store', () => {
       end(answer),
     ]);
   });
+
+  it('removes the oldest records after a finish that does not wait for it', async () => {
+    const stateDir = join(stateDirectory, 'background');
+    const store = createRunRecordStore({
+      stateDir,
+      maxRunBytes: 64 * 1024,
+      maxTotalBytes: 40 * 1024,
+    });
+    const older = (await store.begin(newSessionId(), 0))!;
+    older.write(end('C'.repeat(25 * 1024)));
+    await older.finish(end('unused'));
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(join(stateDir, 'runs', older.sessionId, '1.jsonl'), hourAgo, hourAgo);
+    const newer = (await store.begin(newSessionId(), 0))!;
+    newer.write(end('D'.repeat(25 * 1024)));
+    expect(await newer.finish(end('unused'), { isPruneAwaited: false })).toBe(true);
+    await expect
+      .poll(() => readdirSync(join(stateDir, 'runs')), { timeout: 5000, interval: 20 })
+      .toEqual([newer.sessionId]);
+  });
 });

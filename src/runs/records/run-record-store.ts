@@ -21,8 +21,12 @@ export interface RunRecordReference {
 export interface ActiveRunRecord extends RunRecordReference {
   /** Records an event (a buffered, synchronous append: the run never waits for a promise). */
   write(event: AgentEvent): void;
-  /** Closes the record; resolves to whether it was kept whole (see RunRecordWriter.finish). */
-  finish(fallbackEnd: RunEndEvent): Promise<boolean>;
+  /**
+   * Closes the record; resolves to whether it was kept whole (see RunRecordWriter.finish), once
+   * the oldest records past `maxTotalBytes` are removed — or at once with `isPruneAwaited:
+   * false` (a run's result does not wait for a walk of the whole state directory).
+   */
+  finish(fallbackEnd: RunEndEvent, options?: { isPruneAwaited?: boolean }): Promise<boolean>;
 }
 
 export interface RunRecordStore {
@@ -101,10 +105,11 @@ export function createRunRecordStore(options: RunRecordStoreOptions): RunRecordS
       return {
         ...reference,
         write: (event) => writer.write(event),
-        async finish(fallbackEnd) {
+        async finish(fallbackEnd, finishOptions = {}) {
           const isWhole = writer.finish(fallbackEnd);
           active.delete(path);
-          await prune();
+          const pruned = prune();
+          if (finishOptions.isPruneAwaited ?? true) await pruned;
           return isWhole;
         },
       };
