@@ -22,7 +22,9 @@ export const opencodeLoginHint =
   '(or connect to a configured server with providers.opencode.serverUrl)';
 
 const startupTimeoutMs = 20_000;
-const questionTimeoutMs = 5000;
+// A fresh `opencode serve` (1.18.33) takes ~1.6 s to answer its first /config/providers on an
+// idle 2-core machine, and over 5 s under load (docs/providers/opencode.md).
+const questionTimeoutMs = 15_000;
 
 /**
  * Version, whether a model provider is configured, and the models (`provider/model`). Asked of

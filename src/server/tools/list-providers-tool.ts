@@ -7,7 +7,9 @@ import { listProvidersResultSchema, type ListProvidersResult } from './tool-sche
 const description = `List the sub-agent providers run_agent can use here: whether each is installed and logged in (and if not, what to do), its version, capabilities and models, plus the default provider.`;
 
 const cacheMs = 10_000;
-const probeTimeoutMs = 10_000;
+// Every provider is probed at once; opencode's short-lived server alone needs ~4 s on an idle
+// 2-core machine and several times that under load. Still well under clients' 60 s.
+const probeTimeoutMs = 25_000;
 
 export function registerListProvidersTool(
   server: McpServer,
