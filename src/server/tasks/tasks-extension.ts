@@ -127,6 +127,8 @@ export function createTasksExtension(
 
   return {
     async createTask(call, owner) {
+      // Tasks whose runs the background runs forgot (retention) go too, polled or not.
+      for (const [taskId, entry] of tasks) if (!runs.status(entry.runId)) tasks.delete(taskId);
       const runId = await runs.start(call, { owner });
       const createdAt = now();
       const entry = {

@@ -7,17 +7,16 @@
  * the tool's zod schema, unchanged; the SDK hands the handler a CheckedInput instead of
  * refusing the call itself.
  */
-import type { CallToolResult, StandardSchemaWithJSON } from '@modelcontextprotocol/server';
+import type {
+  CallToolResult,
+  StandardSchemaV1,
+  StandardSchemaWithJSON,
+} from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 
 export type CheckedInput<Value> = { ok: true; value: Value } | { ok: false; problems: string };
 
-type Issue = {
-  readonly message: string;
-  readonly path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
-};
-
-function describeIssue(issue: Issue): string {
+function describeIssue(issue: StandardSchemaV1.Issue): string {
   const path = (issue.path ?? [])
     .map((segment) => String(typeof segment === 'object' ? segment.key : segment))
     .join('.');
